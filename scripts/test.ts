@@ -1,0 +1,74 @@
+// `npm test`: starts a throw-away embedded PostgreSQL (or uses DATABASE_URL's server), builds one
+// template database with every migration and the reference data, then runs node's test runner
+// over every *.test.ts. Each test file clones the template into a database of its own
+// (CREATE DATABASE … TEMPLATE, a file copy), so files run in parallel without sharing rows.
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { projectRoot } from '../src/platform/config.ts'
+import { createPool } from '../src/platform/db.ts'
+import { startEmbedded, type Running } from '../src/platform/embedded-pg.ts'
+import { prepareTemplate, TEMPLATE_DB } from '../test/template.ts'
+
+function findTests(dir: string, out: string[] = []): string[] {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name)
+    if (entry.isDirectory()) findTests(p, out)
+    else if (entry.name.endsWith('.test.ts')) out.push(path.relative(projectRoot, p))
+  }
+  return out
+}
+
+const filters = process.argv.slice(2)
+const files = ['src', 'test', 'bench', 'scripts']
+  .map((d) => path.join(projectRoot, d))
+  .filter((d) => fs.existsSync(d))
+  .flatMap((d) => findTests(d))
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort()
+if (files.length === 0) {
+  console.error('No test files matched', filters)
+  process.exit(1)
+}
+
+let embedded: Running | undefined
+let adminUrl: string
+if (process.env.DATABASE_URL) {
+  const u = new URL(process.env.DATABASE_URL)
+  u.pathname = '/postgres'
+  adminUrl = u.toString()
+} else {
+  const dataDir = path.join(projectRoot, '.jamsos-test')
+  // A cluster left behind by a killed run is reused; its databases are made anew below.
+  embedded = await startEmbedded(dataDir, {
+    database: 'postgres',
+    settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' },
+  })
+  adminUrl = embedded.adminUrl
+}
+
+const t0 = Date.now()
+await prepareTemplate(adminUrl)
+console.log(`# template database ${TEMPLATE_DB} ready in ${Date.now() - t0} ms`)
+
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=3', ...files],
+  {
+    cwd: projectRoot,
+    stdio: 'inherit',
+    env: { ...process.env, JAMSOS_TEST_ADMIN_URL: adminUrl, JAMSOS_TEST_TEMPLATE: TEMPLATE_DB, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+  },
+)
+const code: number = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0))))
+
+// Drop what the test files made, then stop the cluster we started.
+const admin = createPool(adminUrl, { max: 1 })
+try {
+  const dbs = await admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname LIKE 'jamsos_t_%'`
+  for (const { datname } of dbs) await admin.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`)
+} finally {
+  await admin.end()
+}
+await embedded?.stop()
+process.exit(code)

@@ -1,0 +1,56 @@
+// The `jamsos` command. Every command works on the same data folder whether or not the server is
+// running: with a running instance it uses that instance's PostgreSQL, otherwise it starts the
+// embedded one for the duration of the command.
+import { parseArgs } from 'node:util'
+import { loadConfig } from './platform/config.ts'
+import { createLogger } from './platform/log.ts'
+import { DataDirLockedError } from './platform/embedded-pg.ts'
+import { MigrationError } from './platform/migrate.ts'
+import { AppError, translate } from './platform/errors.ts'
+import { commands } from './commands.ts'
+
+const USAGE = `Usage: jamsos <command> [options]
+
+Commands:
+${commands.map((c) => `  ${c.usage.padEnd(44)} ${c.summary}`).join('\n')}
+
+Environment: PORT, HOST, DATABASE_URL, JAMSOS_DATA_DIR, JAMSOS_DEMO, LOG_LEVEL (see README.md).`
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.log(USAGE)
+    return name ? 0 : 1
+  }
+  const words = [name]
+  // Commands may be two words ("participant get", "user add").
+  let cmd = commands.find((c) => c.name === name)
+  if (!cmd && rest[0]) {
+    cmd = commands.find((c) => c.name === `${name} ${rest[0]}`)
+    if (cmd) words.push(rest.shift()!)
+  }
+  if (!cmd) {
+    console.error(`Unknown command "${argv.join(' ')}".\n\n${USAGE}`)
+    return 2
+  }
+  const { values, positionals } = parseArgs({ args: rest, options: cmd.options ?? {}, allowPositionals: true, strict: true })
+  const config = loadConfig()
+  const log = createLogger(process.env.LOG_LEVEL ?? (cmd.name === 'start' ? 'info' : 'warn'))
+  return cmd.run({ config, log, values: values as Record<string, string | boolean | undefined>, positionals })
+}
+
+try {
+  const code = await main(process.argv.slice(2))
+  process.exitCode = code
+} catch (e) {
+  if (e instanceof DataDirLockedError || e instanceof MigrationError) {
+    console.error(e.message)
+  } else if (e instanceof AppError) {
+    console.error(`${e.code}: ${translate(e.code, 'en')}${e.fields.length ? '\n' + e.fields.map((f) => `  ${f.path}: ${f.code}${f.reason ? ` (${f.reason})` : ''}`).join('\n') : ''}`)
+  } else if ((e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (e as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    console.error((e as Error).message)
+  } else {
+    console.error(e)
+  }
+  process.exitCode = 1
+}

@@ -1,0 +1,65 @@
+// Configuration comes from the environment, read once. Every knob is documented in README.md.
+import path from 'node:path'
+
+export interface Config {
+  /** HTTP port (PORT, default 3000). */
+  port: number
+  /** HTTP bind address (HOST, default 127.0.0.1). */
+  host: string
+  /** External PostgreSQL; when unset the embedded server under dataDir is used. */
+  databaseUrl: string | undefined
+  /** Where the embedded PostgreSQL cluster, development keys and instance files live. */
+  dataDir: string
+  /** Load synthetic demo participants on first start (JAMSOS_DEMO, default on). */
+  demo: boolean
+  /** How many demo participants the first start generates. */
+  demoParticipants: number
+  /** 32-byte key for AES-256-GCM encryption of NIKs (base64); generated into dataDir when unset. */
+  nikKey: string | undefined
+  /** 32-byte key for the NIK blind index (HMAC-SHA256, base64); generated into dataDir when unset. */
+  nikIndexKey: string | undefined
+  /** Branch office configuration file (regencies merged into one Kantor Cabang). */
+  branchesFile: string
+  logLevel: string
+  /** Origins allowed by CORS (comma separated); empty means same-origin only. */
+  corsOrigins: string[]
+  /** Password for the first `admin` account; generated and printed once when unset. */
+  adminPassword: string | undefined
+  /** scrypt cost parameter N (power of two). */
+  scryptCost: number
+}
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
+
+/** The repository root: migrations/ and config/ are resolved from here, not from the cwd. */
+export const projectRoot = root
+
+function int(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback
+  const n = Number(value)
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`)
+  return n
+}
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback
+  return !['off', '0', 'false', 'no'].includes(value.toLowerCase())
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: int('PORT', env.PORT, 3000),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.JAMSOS_DATA_DIR || '.jamsos'),
+    demo: flag(env.JAMSOS_DEMO, true),
+    demoParticipants: int('JAMSOS_DEMO_PARTICIPANTS', env.JAMSOS_DEMO_PARTICIPANTS, 30_000),
+    nikKey: env.JAMSOS_NIK_KEY || undefined,
+    nikIndexKey: env.JAMSOS_NIK_INDEX_KEY || undefined,
+    branchesFile: path.resolve(env.JAMSOS_BRANCHES_FILE || path.join(root, 'config', 'branches.json')),
+    logLevel: env.LOG_LEVEL || 'info',
+    corsOrigins: (env.JAMSOS_CORS_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
+    adminPassword: env.JAMSOS_ADMIN_PASSWORD || undefined,
+    scryptCost: int('JAMSOS_SCRYPT_COST', env.JAMSOS_SCRYPT_COST, 1 << 15),
+  }
+}

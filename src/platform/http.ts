@@ -1,0 +1,199 @@
+// The HTTP app: Fastify with JSON-schema validation (TypeBox), an OpenAPI 3 document generated
+// from the same schemas, the one error model, and health endpoints. Modules add their routes as
+// plugins through src/app.ts; this file knows none of them.
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import addFormats from 'ajv-formats'
+import type { Logger } from './log.ts'
+import type { Sql } from './db.ts'
+import type { Config } from './config.ts'
+import { AppError, errorBody, langFrom, PlatformErrors as E, sqlState, type FieldError } from './errors.ts'
+import { ErrorResponse } from './schemas.ts'
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  Logger,
+  TypeBoxTypeProvider
+>
+
+/** What every route can reach: the pools, configuration and the clock. */
+export interface AppContext {
+  /** Pool for request work (runs as the restricted application role once it exists). */
+  db: Sql
+  /** Pool for system work: migrations, bulk loads, jobs. */
+  systemDb: Sql
+  config: Config
+  /** The clock; tests pass a fixed one. */
+  now: () => Date
+  /** Shared services registered by modules at start (e.g. the NIK vault). */
+  services: Record<string, unknown>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext
+  }
+}
+
+// Ajv keywords → our field codes.
+const KEYWORD_CODES: Record<string, string> = {
+  required: E.REQUIRED,
+  type: E.INVALID_TYPE,
+  format: E.INVALID_FORMAT,
+  pattern: E.INVALID_FORMAT,
+  enum: E.INVALID_VALUE,
+  const: E.INVALID_VALUE,
+  anyOf: E.INVALID_VALUE,
+  oneOf: E.INVALID_VALUE,
+  minLength: E.TOO_SHORT,
+  maxLength: E.TOO_LONG,
+  minItems: E.TOO_SHORT,
+  maxItems: E.TOO_LONG,
+  minimum: E.OUT_OF_RANGE,
+  maximum: E.OUT_OF_RANGE,
+  exclusiveMinimum: E.OUT_OF_RANGE,
+  exclusiveMaximum: E.OUT_OF_RANGE,
+  uniqueItems: E.INVALID_VALUE,
+  additionalProperties: E.UNKNOWN_FIELD,
+}
+
+interface AjvError {
+  keyword: string
+  instancePath: string
+  params: Record<string, unknown>
+  message?: string
+}
+
+function fieldErrors(validation: AjvError[], context: string | undefined): FieldError[] {
+  const out: FieldError[] = []
+  const seen = new Set<string>()
+  for (const v of validation) {
+    let path = v.instancePath.replace(/^\//, '').replace(/\//g, '.')
+    if (v.keyword === 'required') path = [path, v.params.missingProperty].filter(Boolean).join('.')
+    if (v.keyword === 'additionalProperties') path = [path, v.params.additionalProperty].filter(Boolean).join('.')
+    if (!path && context && context !== 'body') path = context
+    const code = KEYWORD_CODES[v.keyword] ?? E.INVALID_VALUE
+    const key = `${path}|${code}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push({ path: path || '(body)', code, ...(v.message ? { reason: v.message } : {}) })
+  }
+  return out
+}
+
+/** Turns anything thrown into the AppError a client sees; unknown failures become INTERNAL_ERROR. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err
+  const fe = err as FastifyError & { validation?: AjvError[]; validationContext?: string }
+  if (fe.validation) return new AppError(E.VALIDATION_FAILED, { fields: fieldErrors(fe.validation, fe.validationContext) })
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError(E.UNSUPPORTED_MEDIA_TYPE)
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError(E.PAYLOAD_TOO_LARGE)
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError(E.VALIDATION_FAILED, { fields: [{ path: '(body)', code: E.REQUIRED }] })
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError(E.MALFORMED_JSON)
+  }
+  if (fe instanceof SyntaxError && fe.statusCode === 400) return new AppError(E.MALFORMED_JSON)
+  if (fe.statusCode === 429) return new AppError(E.RATE_LIMITED)
+  if (fe.statusCode === 413) return new AppError(E.PAYLOAD_TOO_LARGE)
+  const state = sqlState(err)
+  if (state === '23505') return new AppError(E.CONFLICT)
+  if (state === '40001' || state === '40P01' || state === '57P01' || state === '08006') return new AppError(E.UNAVAILABLE)
+  return new AppError(E.INTERNAL_ERROR)
+}
+
+export function sendError(req: FastifyRequest, reply: FastifyReply, err: AppError) {
+  return reply.code(err.status).type('application/json; charset=utf-8').send(errorBody(err, langFrom(req.headers['accept-language'])))
+}
+
+export interface HttpOptions {
+  logger: Logger
+  ctx: AppContext
+  /** Registers the modules' plugins; called inside /api/v1's scope. */
+  routes: (app: App) => Promise<void>
+  /** Hooks that must run before the API routes (security, auth); called on the root instance. */
+  before?: (app: App) => Promise<void>
+  /** A function answering /readyz beyond the database ping. */
+  ready?: () => Promise<boolean>
+  bodyLimit?: number
+}
+
+export async function createHttp(opts: HttpOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: opts.bodyLimit ?? 1_048_576,
+    trustProxy: true,
+    disableRequestLogging: false,
+    genReqId: () => crypto.randomUUID(),
+    ajv: {
+      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
+      plugins: [addFormats as never],
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App
+
+  app.decorate('ctx', opts.ctx)
+
+  app.setErrorHandler((err, req, reply) => {
+    const appErr = toAppError(err)
+    if (appErr.status >= 500) req.log.error({ err }, 'request failed')
+    return sendError(req, reply, appErr)
+  })
+  app.setNotFoundHandler((req, reply) => sendError(req, reply, new AppError(E.ROUTE_NOT_FOUND, { reason: `${req.method} ${req.url.split('?')[0]}` })))
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Jamsos API',
+        version: '1',
+        description:
+          'Employment social security for informal workers (BPU, Bukan Penerima Upah). ' +
+          'Every error answers {"error": {"code", "message", "fields": [{"path", "code", "message"}]}}. ' +
+          'Send Accept-Language: en for English messages (Indonesian by default).',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'jamsos_session' },
+          partnerSignature: { type: 'apiKey', in: 'header', name: 'X-Jamsos-Signature' },
+        },
+      },
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false })
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  if (opts.before) await opts.before(app)
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await opts.ctx.db`SELECT 1`
+      if (opts.ready && !(await opts.ready())) throw new Error('not ready')
+      return { status: 'ready' }
+    } catch {
+      return reply.code(503).send({ status: 'unavailable' })
+    }
+  })
+
+  await app.register(
+    async (api) => {
+      // Every API route documents the shared error shape for its failure statuses.
+      api.addHook('onRoute', (route) => {
+        const schema = (route.schema ??= {}) as { response?: Record<string, unknown> }
+        schema.response ??= {}
+        for (const status of ['400', '401', '403', '404', '409', '422', '429', '500']) schema.response[status] ??= ErrorResponse
+      })
+      await opts.routes(api as unknown as App)
+    },
+    { prefix: '/api/v1' },
+  )
+  return app
+}

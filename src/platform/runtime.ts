@@ -1,0 +1,69 @@
+// Opens the system of record: the external PostgreSQL named by DATABASE_URL, or else the embedded
+// cluster under the data folder (started here, or the one a running Jamsos already holds).
+import type { Config } from './config.ts'
+import { createPool, type Sql } from './db.ts'
+import { startEmbedded, type Running } from './embedded-pg.ts'
+import { migrate } from './migrate.ts'
+import type { Logger } from './log.ts'
+
+export interface Database {
+  url: string
+  /** The pool for system work (migrations, bulk loads, jobs). */
+  system: Sql
+  /** The pool for request work. */
+  app: Sql
+  embedded: Running | undefined
+  close(): Promise<void>
+}
+
+export interface OpenOptions {
+  /** `jamsos start` owns the data folder and refuses one another instance holds. */
+  exclusive?: boolean
+  log?: Logger
+  /** Extra settings for an embedded cluster this call starts. */
+  settings?: Record<string, string>
+  poolSize?: number
+}
+
+export async function openDatabase(config: Config, opts: OpenOptions = {}): Promise<Database> {
+  let embedded: Running | undefined
+  let url = config.databaseUrl
+  if (!url) {
+    embedded = await startEmbedded(config.dataDir, {
+      exclusive: opts.exclusive ?? false,
+      ...(opts.settings ? { settings: opts.settings } : {}),
+      log: (line) => opts.log?.debug({ pg: line }, 'postgres'),
+    })
+    url = embedded.url
+    if (embedded.owned) opts.log?.info({ port: embedded.port, dataDir: config.dataDir }, 'embedded PostgreSQL started')
+    else opts.log?.info({ port: embedded.port }, 'using the PostgreSQL of the running Jamsos instance')
+  }
+  const system = createPool(url, { max: 4 })
+  const app = createPool(url, { max: opts.poolSize ?? 20 })
+  let closed = false
+  return {
+    url,
+    system,
+    app,
+    embedded,
+    async close() {
+      if (closed) return
+      closed = true
+      await Promise.all([app.end({ timeout: 5 }), system.end({ timeout: 5 })])
+      if (embedded?.owned) await embedded.stop()
+    },
+  }
+}
+
+/** Opens the database and brings its schema up to date. */
+export async function openMigrated(config: Config, opts: OpenOptions = {}): Promise<Database> {
+  const db = await openDatabase(config, opts)
+  try {
+    const applied = await migrate(db.system)
+    if (applied.length) opts.log?.info({ applied }, 'migrations applied')
+  } catch (e) {
+    await db.close()
+    throw e
+  }
+  return db
+}

@@ -1,0 +1,34 @@
+// An HTTP app on a test database, driven through app.inject (no port is opened).
+import { buildApp } from '../src/app.ts'
+import { loadConfig } from '../src/platform/config.ts'
+import { createLogger } from '../src/platform/log.ts'
+import type { App, AppContext } from '../src/platform/http.ts'
+import { testDatabase, type TestDatabase } from './db.ts'
+
+export interface TestApp {
+  app: App
+  db: TestDatabase
+  ctx: AppContext
+  close(): Promise<void>
+}
+
+export async function testApp(opts: { now?: () => Date; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
+  const db = await testDatabase()
+  const config = loadConfig({ JAMSOS_NIK_KEY: TEST_NIK_KEY, JAMSOS_NIK_INDEX_KEY: TEST_NIK_INDEX_KEY, JAMSOS_SCRYPT_COST: '1024', ...opts.env })
+  const ctx: AppContext = { db: db.sql, systemDb: db.sql, config, now: opts.now ?? (() => new Date()), services: {} }
+  const app = await buildApp(ctx, createLogger('silent'))
+  await app.ready()
+  return {
+    app,
+    db,
+    ctx,
+    async close() {
+      await app.close()
+      await db.close()
+    },
+  }
+}
+
+/** Fixed keys so tests are repeatable; never used outside tests. */
+export const TEST_NIK_KEY = Buffer.alloc(32, 7).toString('base64')
+export const TEST_NIK_INDEX_KEY = Buffer.alloc(32, 9).toString('base64')

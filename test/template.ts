@@ -1,0 +1,26 @@
+// The template database every test file clones: all migrations plus the reference data.
+import { createPool } from '../src/platform/db.ts'
+import { migrate } from '../src/platform/migrate.ts'
+import { loadConfig } from '../src/platform/config.ts'
+import { loadReferenceData } from '../src/app.ts'
+
+export const TEMPLATE_DB = 'jamsos_template'
+
+export async function prepareTemplate(adminUrl: string): Promise<void> {
+  const admin = createPool(adminUrl, { max: 1 })
+  try {
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`)
+    await admin.unsafe(`CREATE DATABASE ${TEMPLATE_DB}`)
+  } finally {
+    await admin.end()
+  }
+  const url = new URL(adminUrl)
+  url.pathname = `/${TEMPLATE_DB}`
+  const sql = createPool(url.toString(), { max: 4 })
+  try {
+    await migrate(sql)
+    await loadReferenceData(sql, loadConfig({}))
+  } finally {
+    await sql.end()
+  }
+}
