@@ -11,6 +11,7 @@ import type { Sql } from './db.ts'
 import type { Config } from './config.ts'
 import { AppError, errorBody, langFrom, PlatformErrors as E, sqlState, type FieldError } from './errors.ts'
 import { ErrorResponse } from './schemas.ts'
+import { ANONYMOUS_ACTOR, type Actor } from './actor.ts'
 
 export type App = FastifyInstance<
   import('node:http').Server,
@@ -36,6 +37,10 @@ export interface AppContext {
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext
+  }
+  interface FastifyRequest {
+    /** Who is asking; set by the identity module's hooks, anonymous until then. */
+    actor: Actor
   }
 }
 
@@ -139,6 +144,10 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App
 
   app.decorate('ctx', opts.ctx)
+  app.decorateRequest('actor', null as unknown as Actor)
+  app.addHook('onRequest', async (req) => {
+    req.actor = { ...ANONYMOUS_ACTOR, ip: req.ip }
+  })
 
   app.setErrorHandler((err, req, reply) => {
     const appErr = toAppError(err)
