@@ -1,0 +1,298 @@
+// Whether a BPU member is protected on a given Jakarta date, computed from the paid months alone.
+//
+// BPU members pay per calendar month in advance (regulations.md §2). Perdir
+// 22/PERDIR.02/072022: arrears can be paid up to 3 months after protection ends, and more than 3
+// consecutive unpaid months end the membership. Our reading, with M the month of the date asked
+// about and L the latest paid month before M:
+//   active  M is paid (the payment known on that date: a member is protected from the moment
+//           they pay, never backwards);
+//   grace   M is unpaid and M − L ≤ graceMonths: the arrears L+1..M may still be paid;
+//   lapsed  M is unpaid and M − L > graceMonths: the membership has ended;
+//   unpaid  no month is paid yet.
+// The 3 is ours to read (the manual is a secondary source), so it is the policy's graceMonths.
+//
+// A lapsed member "restarts from the current month" (the same Perdir; restart via NIK at partner
+// channels): months a payment covers that lie before the month it is made in count as arrears
+// only while the membership is still running (active or grace). A payment made after the lapse,
+// or a first payment, is credited to the same number of months from the month it is made in
+// (creditPayment); a payment after a lapse is a reactivation, not arrears.
+//
+// Only payments known on the date asked about count (their Jakarta date ≤ that date), so the
+// status on any past date is answered as it stood then, and the history below is the same rule
+// evaluated at every moment it can change: the 1st of each month (time) and each payment.
+import { AppError } from '../platform/errors.ts'
+import {
+  addMonths,
+  firstDayOf,
+  isIsoDate,
+  isYearMonth,
+  jakartaDate,
+  lastDayOf,
+  monthDiff,
+  monthOf,
+  monthRange,
+  type IsoDate,
+  type YearMonth,
+} from '../platform/dates.ts'
+import { CoverageErrors } from './errors.ts'
+
+export interface PaidMonth {
+  period: YearMonth
+  paidAt: Date
+}
+
+export interface CoveragePolicy {
+  /** Unpaid months after the last paid one during which arrears may still be paid (Perdir 22/PERDIR.02/072022: 3). */
+  graceMonths: number
+}
+
+export const DEFAULT_COVERAGE_POLICY: CoveragePolicy = { graceMonths: 3 }
+
+export type CoverageState = 'active' | 'grace' | 'lapsed' | 'unpaid'
+
+export interface CoverageStatus {
+  status: CoverageState
+  /** Latest month paid for, as known on the date asked about (may lie ahead of it). */
+  paidThrough: YearMonth | null
+  /** When active: the day the current unbroken stretch of protection began. */
+  activeSince: IsoDate | null
+  /** When in grace: the last day the arrears can be paid. */
+  graceUntil: IsoDate | null
+  /** When lapsed: the day the membership ended. */
+  lapsedOn: IsoDate | null
+  /** When active: the current stretch began with a payment after a lapse. */
+  reactivated: boolean
+  /** When in grace: the unpaid months from the last paid one up to the current month. */
+  arrears: YearMonth[]
+}
+
+/**
+ * What began a stretch of the history: first_payment (protection begins), grace_started (a month
+ * began unpaid), arrears_paid (past months paid while in grace), renewed (back to active in grace
+ * without past arrears: the current month paid late, or a month paid ahead began), lapsed (the
+ * month after the grace months began unpaid), reactivated (protection again after a lapse).
+ */
+export type CoverageEvent = 'first_payment' | 'grace_started' | 'arrears_paid' | 'lapsed' | 'reactivated' | 'renewed'
+
+export interface CoverageChange {
+  from: IsoDate
+  status: Exclude<CoverageState, 'unpaid'>
+  event: CoverageEvent
+}
+
+/** The coverage status on a Jakarta date. */
+export function coverageOn(paid: PaidMonth[], on: IsoDate, policy: CoveragePolicy = DEFAULT_COVERAGE_POLICY): CoverageStatus {
+  const { months, history } = replay(paid, on, policy)
+  const now = stateIn(months, monthOf(on), policy)
+  const last = history[history.length - 1]
+  const active = now.status === 'active'
+  return {
+    status: now.status,
+    paidThrough: months.last(),
+    activeSince: active && last ? last.from : null,
+    graceUntil: now.status === 'grace' ? graceUntil(now.lastPaid!, policy) : null,
+    lapsedOn: now.status === 'lapsed' ? lapseDate(now.lastPaid!, policy) : null,
+    reactivated: active && last?.event === 'reactivated',
+    arrears: now.status === 'grace' ? monthRange(addMonths(now.lastPaid!, 1), monthOf(on)) : [],
+  }
+}
+
+/** Every change of status from the first payment up to `on`, oldest first. */
+export function coverageHistory(paid: PaidMonth[], on: IsoDate, policy: CoveragePolicy = DEFAULT_COVERAGE_POLICY): CoverageChange[] {
+  return replay(paid, on, policy).history
+}
+
+/**
+ * The first month a new bill must cover: the arrears first when the membership is still running
+ * (grace: the month after the last paid one; active: the month after paidThrough), the month of
+ * `on` when it has lapsed or never began (a lapsed member restarts from the current month).
+ */
+export function nextBillStart(paid: PaidMonth[], on: IsoDate, policy: CoveragePolicy = DEFAULT_COVERAGE_POLICY): YearMonth {
+  const { months } = replay(paid, on, policy)
+  const now = stateIn(months, monthOf(on), policy)
+  if (now.status === 'active') return addMonths(months.last()!, 1)
+  if (now.status === 'grace') return addMonths(now.lastPaid!, 1)
+  return monthOf(on)
+}
+
+/**
+ * The months a new payment of `periods` made at `paidAt` actually covers, given the months paid
+ * before it: the periods as billed while the membership runs; after a lapse (or as a first
+ * payment) the periods before the month of payment move to the first unpaid months from it on.
+ * Store these, so that the stored months and this rule agree.
+ */
+export function creditPayment(
+  paid: PaidMonth[],
+  payment: { periods: YearMonth[]; paidAt: Date },
+  policy: CoveragePolicy = DEFAULT_COVERAGE_POLICY,
+): YearMonth[] {
+  // Strictly earlier: the payment itself may already be among `paid`.
+  const earlier = paid.filter((p) => p.paidAt.getTime() < payment.paidAt.getTime())
+  const { months } = replay(earlier, jakartaDate(payment.paidAt), policy)
+  return credit(months, payment.periods, monthOf(jakartaDate(payment.paidAt)), policy)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Paid months, kept sorted, with the two questions the rule asks of them. */
+class MonthSet {
+  readonly #set = new Set<YearMonth>()
+  readonly #sorted: YearMonth[] = []
+
+  has(ym: YearMonth): boolean {
+    return this.#set.has(ym)
+  }
+
+  add(ym: YearMonth): void {
+    if (this.#set.has(ym)) return
+    this.#set.add(ym)
+    let i = this.#sorted.length
+    while (i > 0 && this.#sorted[i - 1]! > ym) i--
+    this.#sorted.splice(i, 0, ym)
+  }
+
+  last(): YearMonth | null {
+    return this.#sorted[this.#sorted.length - 1] ?? null
+  }
+
+  /** The latest month strictly before `ym`. */
+  latestBefore(ym: YearMonth): YearMonth | null {
+    let lo = 0
+    let hi = this.#sorted.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (this.#sorted[mid]! < ym) lo = mid + 1
+      else hi = mid
+    }
+    return lo > 0 ? this.#sorted[lo - 1]! : null
+  }
+}
+
+interface State {
+  status: CoverageState
+  /** L: the latest paid month before the month asked about (null when active or unpaid). */
+  lastPaid: YearMonth | null
+}
+
+/** The rule itself, for month M and the months paid so far. */
+function stateIn(months: MonthSet, m: YearMonth, policy: CoveragePolicy): State {
+  if (months.has(m)) return { status: 'active', lastPaid: null }
+  const lastPaid = months.latestBefore(m)
+  if (lastPaid === null) return { status: 'unpaid', lastPaid: null }
+  return { status: monthDiff(lastPaid, m) <= policy.graceMonths ? 'grace' : 'lapsed', lastPaid }
+}
+
+/** The last day arrears after `lastPaid` can be paid: the end of the graceMonths-th month after it. */
+function graceUntil(lastPaid: YearMonth, policy: CoveragePolicy): IsoDate {
+  return lastDayOf(addMonths(lastPaid, policy.graceMonths))
+}
+
+/** The membership ends on the 1st of the month after the grace months (the 4th unpaid month). */
+function lapseDate(lastPaid: YearMonth, policy: CoveragePolicy): IsoDate {
+  return firstDayOf(addMonths(lastPaid, policy.graceMonths + 1))
+}
+
+/** Whether months before the month of a payment can be paid as arrears: only while the membership runs. */
+function acceptsArrears(status: CoverageState): boolean {
+  return status === 'active' || status === 'grace'
+}
+
+function credit(months: MonthSet, periods: YearMonth[], paymentMonth: YearMonth, policy: CoveragePolicy): YearMonth[] {
+  // A month paid twice covers once (the overpaid month is refunded, regulations.md §2).
+  const fresh = [...new Set(periods)].filter((p) => !months.has(p)).sort()
+  if (acceptsArrears(stateIn(months, paymentMonth, policy).status)) return fresh
+  const kept = fresh.filter((p) => p >= paymentMonth)
+  const late = fresh.length - kept.length
+  const taken = new Set(kept)
+  const moved: YearMonth[] = []
+  for (let ym = paymentMonth; moved.length < late; ym = addMonths(ym, 1)) {
+    if (!months.has(ym) && !taken.has(ym)) moved.push(ym)
+  }
+  return [...moved, ...kept].sort()
+}
+
+interface Payment {
+  at: number
+  date: IsoDate
+  periods: YearMonth[]
+}
+
+/** The payments known on `on`, one per instant (a bill's months share their paidAt), oldest first. */
+function paymentsKnownOn(paid: PaidMonth[], on: IsoDate): Payment[] {
+  const byInstant = new Map<number, Payment>()
+  for (const p of paid) {
+    if (!isYearMonth(p.period)) throw new Error(`paid period "${p.period}" is not YYYY-MM`)
+    const date = jakartaDate(p.paidAt)
+    if (date > on) continue
+    const at = p.paidAt.getTime()
+    const payment = byInstant.get(at) ?? { at, date, periods: [] }
+    payment.periods.push(p.period)
+    byInstant.set(at, payment)
+  }
+  return [...byInstant.values()].sort((a, b) => a.at - b.at)
+}
+
+function requireValid(on: IsoDate, policy: CoveragePolicy): void {
+  if (!isIsoDate(on)) throw AppError.field(CoverageErrors.COVERAGE_DATE_INVALID, 'on', `"${on}" is not a calendar date YYYY-MM-DD`)
+  if (!Number.isInteger(policy.graceMonths) || policy.graceMonths < 0) throw new Error(`graceMonths must be a whole number ≥ 0, got ${policy.graceMonths}`)
+}
+
+/**
+ * Walks time from the first payment to `on`: each 1st of a month (time can turn active into grace
+ * and grace into lapsed) and each payment (in the order made; on the 1st, the month turns before
+ * any payment that day). Returns the months as credited and every change of status.
+ */
+function replay(paid: PaidMonth[], on: IsoDate, policy: CoveragePolicy): { months: MonthSet; history: CoverageChange[] } {
+  requireValid(on, policy)
+  const months = new MonthSet()
+  const history: CoverageChange[] = []
+  const payments = paymentsKnownOn(paid, on)
+  if (payments.length === 0) return { months, history }
+
+  let current: CoverageState = 'unpaid'
+  const change = (from: IsoDate, next: State, event: CoverageEvent) => {
+    if (next.status === current || next.status === 'unpaid') return
+    history.push({ from, status: next.status, event })
+    current = next.status
+  }
+
+  const lastMonth = monthOf(on)
+  let month = addMonths(monthOf(payments[0]!.date), 1)
+  let i = 0
+  while (i < payments.length || month <= lastMonth) {
+    const payment = payments[i]
+    if (month <= lastMonth && (!payment || firstDayOf(month) <= payment.date)) {
+      const next = stateIn(months, month, policy)
+      change(firstDayOf(month), next, eventByTime(current, next.status))
+      month = addMonths(month, 1)
+      continue
+    }
+    const paymentMonth = monthOf(payment!.date)
+    const before = stateIn(months, paymentMonth, policy)
+    for (const ym of credit(months, payment!.periods, paymentMonth, policy)) months.add(ym)
+    const next = stateIn(months, paymentMonth, policy)
+    change(payment!.date, next, eventByPayment(before, paymentMonth, next.status))
+    i++
+  }
+  return { months, history }
+}
+
+/** What the turn of a month did. */
+function eventByTime(from: CoverageState, to: CoverageState): CoverageEvent {
+  if (to === 'grace') return 'grace_started'
+  if (to === 'lapsed') return 'lapsed'
+  // Into active by time: a month paid ahead has begun after an unpaid one.
+  if (from === 'lapsed') return 'reactivated'
+  if (from === 'unpaid') return 'first_payment'
+  return 'renewed'
+}
+
+/** What a payment did. Arrears are months before the month of payment that were unpaid. */
+function eventByPayment(before: State, paymentMonth: YearMonth, to: CoverageState): CoverageEvent {
+  if (to === 'grace') return 'grace_started'
+  if (to === 'lapsed') return 'lapsed'
+  if (before.status === 'unpaid') return 'first_payment'
+  if (before.status === 'lapsed') return 'reactivated'
+  // From grace: paying past months is settling arrears; paying only the current month late is a renewal.
+  return before.lastPaid !== null && monthDiff(before.lastPaid, paymentMonth) >= 2 ? 'arrears_paid' : 'renewed'
+}
