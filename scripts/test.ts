@@ -31,6 +31,15 @@ if (files.length === 0) {
   process.exit(1)
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 let embedded: Running | undefined
 let adminUrl: string
 if (process.env.DATABASE_URL) {
@@ -57,16 +66,25 @@ const child = spawn(
   {
     cwd: projectRoot,
     stdio: 'inherit',
-    env: { ...process.env, JAMSOS_TEST_ADMIN_URL: adminUrl, JAMSOS_TEST_TEMPLATE: TEMPLATE_DB, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+    env: { ...process.env, JAMSOS_TEST_ADMIN_URL: adminUrl, JAMSOS_TEST_TEMPLATE: TEMPLATE_DB, JAMSOS_TEST_RUN: String(process.pid), LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
   },
 )
 const code: number = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0))))
 
-// Drop what the test files made, then stop the cluster we started.
+// Drop what this run made, then stop the cluster if we started it — once no other run uses it.
 const admin = createPool(adminUrl, { max: 1 })
 try {
-  const dbs = await admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname LIKE 'jamsos_t_%'`
-  for (const { datname } of dbs) await admin.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`)
+  const mine = await admin<{ datname: string }[]>`
+    SELECT datname FROM pg_database WHERE datname LIKE ${`jamsos_t_${process.pid}_%`} OR datname = ${TEMPLATE_DB}`
+  for (const { datname } of mine) await admin.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`)
+  if (embedded?.owned) {
+    for (let waited = 0; waited < 600; waited += 2) {
+      const others = await admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname LIKE 'jamsos\\_template\\_%'`
+      // A template left by a killed run does not hold the cluster open.
+      if (!others.some(({ datname }) => alive(Number(datname.split('_').pop())))) break
+      await new Promise((r) => setTimeout(r, 2000))
+    }
+  }
 } finally {
   await admin.end()
 }

@@ -16,13 +16,13 @@ function adminUrl(): string {
 }
 
 export async function testDatabase(): Promise<TestDatabase> {
-  const name = `jamsos_t_${crypto.randomBytes(5).toString('hex')}`
+  const name = `jamsos_t_${process.env.JAMSOS_TEST_RUN ?? 'x'}_${crypto.randomBytes(5).toString('hex')}`
   const admin = createPool(adminUrl(), { max: 1 })
   try {
     // Cloning needs the template to have no other session; retry briefly if a sibling is cloning.
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${process.env.JAMSOS_TEST_TEMPLATE ?? 'jamsos_template'}`)
+        await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${process.env.JAMSOS_TEST_TEMPLATE}`)
         break
       } catch (e) {
         if (attempt > 50 || (e as { code?: string }).code !== '55006') throw e

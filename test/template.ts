@@ -4,7 +4,8 @@ import { migrate } from '../src/platform/migrate.ts'
 import { loadConfig } from '../src/platform/config.ts'
 import { loadReferenceData } from '../src/app.ts'
 
-export const TEMPLATE_DB = 'jamsos_template'
+// One template per test run, so runs on a shared cluster do not trample each other.
+export const TEMPLATE_DB = `jamsos_template_${process.pid}`
 
 export async function prepareTemplate(adminUrl: string): Promise<void> {
   const admin = createPool(adminUrl, { max: 1 })
