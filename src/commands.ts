@@ -3,8 +3,15 @@
 import type { ParseArgsConfig } from 'node:util'
 import type { Config } from './platform/config.ts'
 import type { Logger } from './platform/log.ts'
+import fs from 'node:fs'
+import os from 'node:os'
 import { openMigrated } from './platform/runtime.ts'
+import { SYSTEM_ACTOR, type Actor } from './platform/actor.ts'
+import type { AppContext } from './platform/http.ts'
 import { startServer } from './server.ts'
+import { loadReferenceData, startServices } from './app.ts'
+import { getParticipant, registerParticipant, registryDepsOf, searchParticipants, type RegistrationInput } from './registry/index.ts'
+import { seedDemo } from './demo/seed.ts'
 
 export interface CommandContext {
   config: Config
@@ -20,6 +27,24 @@ export interface Command {
   options?: ParseArgsConfig['options']
   run(ctx: CommandContext): Promise<number>
 }
+
+/** The operator at the terminal acts as the system, named in the audit trail by their OS user. */
+const cliActor = (): Actor => ({ ...SYSTEM_ACTOR, name: `cli:${os.userInfo().username}` })
+
+/** Opens the data folder's database (the running instance's when there is one) with services started. */
+async function withRuntime<T>(c: CommandContext, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const db = await openMigrated(c.config, { log: c.log })
+  try {
+    await loadReferenceData(db.system, c.config)
+    const ctx: AppContext = { db: db.app, systemDb: db.system, config: c.config, now: () => new Date(), services: {} }
+    await startServices(ctx, c.log)
+    return await fn(ctx)
+  } finally {
+    await db.close()
+  }
+}
+
+const print = (value: unknown) => console.log(JSON.stringify(value, null, 2))
 
 export const commands: Command[] = [
   {
@@ -41,6 +66,85 @@ export const commands: Command[] = [
       await db.close()
       console.log('Database schema is up to date.')
       return 0
+    },
+  },
+  {
+    name: 'seed',
+    usage: 'seed [--participants N] [--seed S]',
+    summary: 'Add N synthetic participants with 2022+ payment histories',
+    options: { participants: { type: 'string', default: '10000' }, seed: { type: 'string' } },
+    async run(c) {
+      const count = Number(c.values.participants)
+      if (!Number.isSafeInteger(count) || count < 1) {
+        console.error('--participants must be a whole number of at least 1')
+        return 2
+      }
+      return withRuntime(c, async (ctx) => {
+        const r = await seedDemo(ctx.systemDb, {
+          count,
+          ...(c.values.seed ? { seed: Number(c.values.seed) } : { seed: Date.now() % 1_000_000_007 }),
+          vault: registryDepsOf(ctx).vault,
+          policy: { graceMonths: ctx.config.graceMonths, billMonths: ctx.config.billMonths },
+          log: c.log,
+          actor: cliActor(),
+        })
+        console.log(`Seeded ${r.participants} participants, ${r.bills} bills, ${r.payments} payments in ${r.seconds.toFixed(1)} s (${r.rejected} rows refused).`)
+        return 0
+      })
+    },
+  },
+  {
+    name: 'participant get',
+    usage: 'participant get <kpj> [--reveal-nik]',
+    summary: "Show a participant's card (NIK masked unless --reveal-nik)",
+    options: { 'reveal-nik': { type: 'boolean', default: false } },
+    async run(c) {
+      const kpj = c.positionals[0]
+      if (!kpj) {
+        console.error('Usage: jamsos participant get <kpj>')
+        return 2
+      }
+      return withRuntime(c, async (ctx) => {
+        print(await getParticipant({ db: ctx.db, deps: registryDepsOf(ctx), actor: cliActor() }, kpj, { revealNik: c.values['reveal-nik'] === true }))
+        return 0
+      })
+    },
+  },
+  {
+    name: 'participant find',
+    usage: 'participant find <KPJ | NIK | name prefix>',
+    summary: 'Search participants',
+    options: { limit: { type: 'string', default: '20' } },
+    async run(c) {
+      const query = c.positionals.join(' ').trim()
+      if (!query) {
+        console.error('Usage: jamsos participant find <KPJ | NIK | name prefix>')
+        return 2
+      }
+      return withRuntime(c, async (ctx) => {
+        const r = await searchParticipants({ db: ctx.db, deps: registryDepsOf(ctx), actor: cliActor() }, { query, limit: Number(c.values.limit) || 20 })
+        for (const p of r.items) console.log(`${p.kpj}  ${p.nik}  ${p.fullName.padEnd(32)} ${p.birthDate}  ${p.villageCode}  ${p.branchCode}`)
+        console.log(`${r.items.length} found${r.nextCursor ? ' (more: narrow the search)' : ''}`)
+        return 0
+      })
+    },
+  },
+  {
+    name: 'participant register',
+    usage: 'participant register <file.json | ->',
+    summary: 'Register a participant from a JSON registration body',
+    async run(c) {
+      const file = c.positionals[0]
+      if (!file) {
+        console.error('Usage: jamsos participant register <file.json | ->  (the body of POST /api/v1/participants)')
+        return 2
+      }
+      const body = JSON.parse(fs.readFileSync(file === '-' ? 0 : file, 'utf8')) as RegistrationInput
+      return withRuntime(c, async (ctx) => {
+        const p = await registerParticipant({ db: ctx.db, deps: registryDepsOf(ctx), actor: cliActor(), now: new Date() }, body)
+        console.log(`Registered ${p.fullName} as KPJ ${p.kpj} (branch ${p.branchCode}).`)
+        return 0
+      })
     },
   },
 ]

@@ -1,5 +1,7 @@
 // An HTTP app on a test database, driven through app.inject (no port is opened).
-import { buildApp } from '../src/app.ts'
+import os from 'node:os'
+import path from 'node:path'
+import { buildApp, startServices } from '../src/app.ts'
 import { loadConfig } from '../src/platform/config.ts'
 import { createLogger } from '../src/platform/log.ts'
 import type { App, AppContext } from '../src/platform/http.ts'
@@ -14,9 +16,17 @@ export interface TestApp {
 
 export async function testApp(opts: { now?: () => Date; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
   const db = await testDatabase()
-  const config = loadConfig({ JAMSOS_NIK_KEY: TEST_NIK_KEY, JAMSOS_NIK_INDEX_KEY: TEST_NIK_INDEX_KEY, JAMSOS_SCRYPT_COST: '1024', ...opts.env })
+  const config = loadConfig({
+    JAMSOS_NIK_KEY: TEST_NIK_KEY,
+    JAMSOS_NIK_INDEX_KEY: TEST_NIK_INDEX_KEY,
+    JAMSOS_SCRYPT_COST: '1024',
+    JAMSOS_DATA_DIR: path.join(os.tmpdir(), 'jamsos-test-data'),
+    ...opts.env,
+  })
   const ctx: AppContext = { db: db.sql, systemDb: db.sql, config, now: opts.now ?? (() => new Date()), services: {} }
-  const app = await buildApp(ctx, createLogger('silent'))
+  const logger = createLogger('silent')
+  await startServices(ctx, logger)
+  const app = await buildApp(ctx, logger)
   await app.ready()
   return {
     app,

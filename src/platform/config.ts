@@ -27,6 +27,16 @@ export interface Config {
   adminPassword: string | undefined
   /** scrypt cost parameter N (power of two). */
   scryptCost: number
+  /**
+   * Months of arrears a BPU member may still pay after protection stops before membership lapses
+   * (Perdir 22/PERDIR.02/072022 as reported: 3). JAMSOS_GRACE_MONTHS.
+   */
+  graceMonths: number
+  /**
+   * How many months one bill may cover. Apps let members pay 1 to 12 months at once; a fixed
+   * 3/6/12-month rule is UNCONFIRMED, so the allowed set is configuration. JAMSOS_BILL_MONTHS.
+   */
+  billMonths: number[]
 }
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
@@ -46,6 +56,15 @@ function flag(value: string | undefined, fallback: boolean): boolean {
   return !['off', '0', 'false', 'no'].includes(value.toLowerCase())
 }
 
+function monthsList(value: string | undefined): number[] {
+  if (!value) return [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+  const months = value.split(',').map((s) => Number(s.trim()))
+  if (!months.every((m) => Number.isInteger(m) && m >= 1 && m <= 12)) {
+    throw new Error(`JAMSOS_BILL_MONTHS must list whole months from 1 to 12, got "${value}"`)
+  }
+  return [...new Set(months)].sort((a, b) => a - b)
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: int('PORT', env.PORT, 3000),
@@ -61,5 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: (env.JAMSOS_CORS_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
     adminPassword: env.JAMSOS_ADMIN_PASSWORD || undefined,
     scryptCost: int('JAMSOS_SCRYPT_COST', env.JAMSOS_SCRYPT_COST, 1 << 15),
+    graceMonths: int('JAMSOS_GRACE_MONTHS', env.JAMSOS_GRACE_MONTHS, 3),
+    billMonths: monthsList(env.JAMSOS_BILL_MONTHS),
   }
 }

@@ -23,3 +23,8 @@ export const Page = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'Opaque cursor from the previous page' })),
 })
 export type Page = Static<typeof Page>
+
+/** A string limited to listed values: a plain JSON-schema `enum` (clean in OpenAPI) typed as their union. */
+export function StringEnum<const T extends readonly string[]>(values: T, opts: { description?: string; default?: T[number] } = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...opts })
+}

@@ -1,0 +1,289 @@
+// Issuing bills and posting payments. postPayment is the one path every Rupiah that comes in takes:
+// the ledger, QRIS and reconciliation (later issues) hook in here, never beside it.
+import type { Db } from '../platform/db.ts'
+import { type Actor, withActor } from '../platform/actor.ts'
+import { AppError } from '../platform/errors.ts'
+import { jakartaDate, type YearMonth } from '../platform/dates.ts'
+import { loadRateTable, type ProgramCode } from '../programs/index.ts'
+import { billStartFor, recordPaidMonths, type CoveragePolicy } from '../coverage/index.ts'
+import { kpjFromId, participantsById, participantIdForKpj, paymentCodeFor, parsePaymentCode, occupationGroupOf, type RegistryDeps } from '../registry/index.ts'
+import { recordAudit } from '../audit/index.ts'
+import { billExpiry, billPeriods, priceBill, type BillLine } from './bills.ts'
+import { ContributionErrors as C } from './errors.ts'
+import * as q from './queries.ts'
+
+export interface BillingContext {
+  db: Db
+  actor: Actor
+  now: Date
+  policy: CoveragePolicy & { billMonths: number[] }
+  registry: RegistryDeps
+}
+
+export interface BillView {
+  id: number
+  kpj: string
+  paymentCode: string
+  periods: YearMonth[]
+  amount: number
+  lines: BillLine[]
+  issuedAt: string
+  expiresAt: string
+  status: 'open' | 'paid' | 'expired' | 'superseded'
+  paidAt: string | null
+  paymentReference: string | null
+}
+
+function billView(kpj: string, b: q.BillRow, state: { status: BillView['status']; paidAt: Date | null; reference: string | null }): BillView {
+  return {
+    id: b.id,
+    kpj,
+    paymentCode: b.payment_code,
+    periods: b.periods,
+    amount: b.amount,
+    lines: b.lines,
+    issuedAt: b.issued_at.toISOString(),
+    expiresAt: b.expires_at.toISOString(),
+    status: state.status,
+    paidAt: state.paidAt?.toISOString() ?? null,
+    paymentReference: state.reference,
+  }
+}
+
+/** Bills the next n months: arrears first when in grace, from the current month when lapsed or new. */
+export async function createBill(c: BillingContext, kpj: string, months: number): Promise<BillView> {
+  const today = jakartaDate(c.now)
+  return withActor(c.db, c.actor, async (tx) => {
+    // Locking the participant serialises bills and payments of one member.
+    const { id, row } = await participantIdForKpj(tx, kpj, { forUpdate: true })
+    if (row.segment !== 'BPU') throw AppError.field(C.PARTICIPANT_NOT_BILLABLE, 'kpj', 'wage earners (PU) are billed through their employer')
+    const { start } = await billStartFor(tx, id, today, c.policy)
+    const periods = billPeriods(start, months, c.policy.billMonths, today)
+    const rates = await loadRateTable(tx)
+    const priced = priceBill(
+      rates,
+      { income: row.monthly_income, programs: row.programs as ProgramCode[], occupationGroup: occupationGroupOf(c.registry, row.occupation), funding: row.funding },
+      periods,
+    )
+    const seq = (await q.lastBillSeq(tx, id)) + 1
+    const bill = await q.insertBill(tx, {
+      participantId: id,
+      seq,
+      paymentCode: paymentCodeFor(id, seq),
+      periods,
+      amount: priced.amount,
+      lines: priced.lines,
+      issuedAt: c.now,
+      expiresAt: billExpiry(today),
+      issuedBy: c.actor.userId,
+    })
+    await recordAudit(tx, c.actor, {
+      action: 'bill.issue',
+      entityType: 'bill',
+      entityId: bill.payment_code,
+      branchCode: row.branch_code,
+      after: { kpj, periods, amount: bill.amount },
+    })
+    return billView(kpj, bill, { status: 'open', paidAt: null, reference: null })
+  })
+}
+
+/** A bill already priced by the billing rules, for importing history in bulk. */
+export interface ImportedBill {
+  participantId: number
+  seq: number
+  periods: YearMonth[]
+  amount: number
+  lines: BillLine[]
+  issuedAt: Date
+}
+
+/** Writes many priced bills at once (history imports, the demo seed); payment codes follow from id and seq. */
+export async function importBills(c: { db: Db; actor: Actor }, bills: ImportedBill[]): Promise<string[]> {
+  const rows = bills.map((b) => ({
+    ...b,
+    paymentCode: paymentCodeFor(b.participantId, b.seq),
+    expiresAt: billExpiry(jakartaDate(b.issuedAt)),
+    issuedBy: c.actor.userId,
+  }))
+  await withActor(c.db, c.actor, (tx) => q.insertBills(tx, rows))
+  return rows.map((r) => r.paymentCode)
+}
+
+export async function listBills(c: Omit<BillingContext, 'policy' | 'registry'>, kpj: string): Promise<BillView[]> {
+  return withActor(c.db, c.actor, async (tx) => {
+    const { id } = await participantIdForKpj(tx, kpj)
+    const bills = await q.listBills(tx, id)
+    const newest = bills[0]?.seq
+    return bills.map((b) =>
+      billView(kpj, b, {
+        status: b.payment_id ? 'paid' : b.seq !== newest ? 'superseded' : b.expires_at <= c.now ? 'expired' : 'open',
+        paidAt: b.paid_at,
+        reference: b.payment_reference,
+      }),
+    )
+  })
+}
+
+/** A payment notification from a channel (bank, app, counter). */
+export interface PaymentNotice {
+  paymentCode: string
+  amount: number
+  reference: string
+  channel: string
+  paidAt: string
+}
+
+export interface PaymentView {
+  id: number
+  kpj: string
+  paymentCode: string
+  amount: number
+  reference: string
+  channel: string
+  paidAt: string
+  receivedAt: string
+  periods: YearMonth[]
+}
+
+export interface PostedPayment {
+  payment: PaymentView
+  /** False when this notification was seen before and changed nothing. */
+  created: boolean
+}
+
+// A channel's clock may run a little ahead of ours; more than this is a wrong timestamp.
+const CLOCK_SKEW_MS = 5 * 60_000
+
+/**
+ * Posts a payment against its bill. The same notification twice (same reference and channel)
+ * changes nothing and answers the first payment; the amount must match the bill exactly.
+ */
+export async function postPayment(c: Omit<BillingContext, 'policy' | 'registry'>, n: PaymentNotice): Promise<PostedPayment> {
+  const [outcome] = await postPayments(c, [n], { audit: 'each' })
+  if (outcome instanceof AppError) throw outcome
+  return outcome!
+}
+
+/**
+ * The one posting path for incoming money, set-based so that a settlement file or a history import
+ * posts thousands of notifications in a few statements. Each notice either posts, answers its
+ * earlier twin, or fails with its own AppError; the ones that post are written together.
+ */
+export async function postPayments(
+  c: Omit<BillingContext, 'policy' | 'registry'>,
+  notices: PaymentNotice[],
+  opts: { audit: 'each' | 'batch' } = { audit: 'batch' },
+): Promise<(PostedPayment | AppError)[]> {
+  const out: (PostedPayment | AppError | undefined)[] = new Array(notices.length)
+  const parsed = notices.map((n, i) => {
+    try {
+      const code = parsePaymentCode(n.paymentCode)
+      const paidAt = new Date(n.paidAt)
+      if (Number.isNaN(paidAt.getTime())) throw AppError.field(C.PAYMENT_DATE_INVALID, 'paidAt', 'not a date-time')
+      if (paidAt.getTime() > c.now.getTime() + CLOCK_SKEW_MS) throw AppError.field(C.PAYMENT_DATE_INVALID, 'paidAt', `${n.paidAt} is in the future`)
+      return { i, n, ...code, paidAt, reference: n.reference.trim() }
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e
+      out[i] = e
+      return undefined
+    }
+  }).filter((p) => p !== undefined)
+
+  return withActor(c.db, c.actor, async (tx) => {
+    const participantIds = [...new Set(parsed.map((p) => p.participantId))]
+    // Locking the participants serialises payments and bills of each member.
+    const rows = new Map((await participantsById(tx, participantIds, { forUpdate: true })).map((r) => [r.id, r]))
+    const seen = await q.findPaymentReferences(tx, parsed.map((p) => ({ reference: p.reference, channel: p.n.channel })))
+    const bills = await q.billsForPosting(tx, parsed.map((p) => ({ participantId: p.participantId, seq: p.seq })))
+    const accepted: (typeof parsed[number] & { bill: q.BillForPosting })[] = []
+    const inBatch = new Set<string>()
+    for (const p of parsed) {
+      const { n } = p
+      const twin = seen.get(`${p.reference}\u0000${n.channel}`)
+      if (twin) {
+        out[p.i] = twin.payment_code === n.paymentCode && twin.amount === n.amount
+          ? { payment: paymentView(kpjFromId(twin.participant_id), twin, twin), created: false }
+          : AppError.field(C.PAYMENT_REFERENCE_CONFLICT, 'reference', `reference ${n.reference} on channel ${n.channel} was already used for another payment`)
+        continue
+      }
+      const bill = bills.get(`${p.participantId}:${p.seq}`)
+      const fail = (e: AppError) => (out[p.i] = e)
+      if (!rows.has(p.participantId) || !bill || bill.payment_code !== n.paymentCode) fail(AppError.field(C.BILL_NOT_FOUND, 'paymentCode', `no bill has payment code ${n.paymentCode}`))
+      else if (bill.paid || inBatch.has(n.paymentCode)) fail(AppError.field(C.BILL_ALREADY_PAID, 'paymentCode', `bill ${n.paymentCode} is already paid`))
+      else if (bill.last_seq !== p.seq) fail(AppError.field(C.BILL_SUPERSEDED, 'paymentCode', `a newer bill replaced ${n.paymentCode}`))
+      else if (p.paidAt >= bill.expires_at) fail(AppError.field(C.BILL_EXPIRED, 'paidAt', `bill ${n.paymentCode} could be paid until ${bill.expires_at.toISOString()}`))
+      else if (n.amount !== bill.amount) {
+        fail(new AppError(C.PAYMENT_AMOUNT_MISMATCH, {
+          fields: [{ path: 'amount', code: C.PAYMENT_AMOUNT_MISMATCH, reason: `the bill is Rp${bill.amount}, the payment Rp${n.amount}` }],
+          details: { expected: bill.amount },
+        }))
+      } else if (inBatch.has(`${p.reference}\u0000${n.channel}`)) {
+        fail(AppError.field(C.PAYMENT_REFERENCE_CONFLICT, 'reference', `reference ${n.reference} appears twice in one batch`))
+      } else {
+        inBatch.add(n.paymentCode)
+        inBatch.add(`${p.reference}\u0000${n.channel}`)
+        accepted.push({ ...p, bill })
+      }
+    }
+    if (accepted.length) {
+      const payments = await q.insertPayments(tx, accepted.map((a) => ({
+        participantId: a.participantId, billId: a.bill.id, amount: a.n.amount, reference: a.reference, channel: a.n.channel, paidAt: a.paidAt, receivedAt: c.now,
+      })))
+      const claimed = await q.claimPaymentReferences(tx, payments.map((p) => ({ reference: p.reference, channel: p.channel, participantId: p.participant_id, paymentId: p.id })))
+      if (claimed !== payments.length) {
+        // A concurrent twin took a reference between our read and write: roll back, the caller retries.
+        throw new AppError(C.PAYMENT_REFERENCE_CONFLICT, { reason: 'a payment with the same reference was posted concurrently; retry' })
+      }
+      const months: { participantId: number; period: string; amount: number; paymentId: number; paidAt: Date }[] = []
+      accepted.forEach((a, k) => {
+        const perPeriod = new Map<string, number>()
+        for (const l of a.bill.lines) perPeriod.set(l.period, (perPeriod.get(l.period) ?? 0) + l.amount)
+        for (const period of a.bill.periods) months.push({ participantId: a.participantId, period, amount: perPeriod.get(period) ?? 0, paymentId: payments[k]!.id, paidAt: a.paidAt })
+      })
+      await recordPaidMonths(tx, months)
+      accepted.forEach((a, k) => (out[a.i] = { payment: paymentView(rows.get(a.participantId)!.kpj, payments[k]!, a.bill), created: true }))
+      if (opts.audit === 'each') {
+        for (const a of accepted) {
+          const row = rows.get(a.participantId)!
+          await recordAudit(tx, c.actor, {
+            action: 'payment.post',
+            entityType: 'payment',
+            entityId: `${a.n.channel}:${a.reference}`,
+            branchCode: row.branch_code,
+            after: { kpj: row.kpj, paymentCode: a.n.paymentCode, amount: a.n.amount, periods: a.bill.periods, paidAt: a.paidAt.toISOString() },
+          })
+        }
+      } else {
+        await recordAudit(tx, c.actor, {
+          action: 'payment.post_batch',
+          entityType: 'payment_batch',
+          entityId: `${accepted[0]!.n.channel}:${accepted[0]!.reference}..${accepted.length}`,
+          after: { count: accepted.length, total: accepted.reduce((s, a) => s + a.n.amount, 0) },
+        })
+      }
+    }
+    return out as (PostedPayment | AppError)[]
+  })
+}
+
+function paymentView(kpj: string, p: q.PaymentRow, bill: { payment_code: string; periods: string[] }): PaymentView {
+  return {
+    id: p.id,
+    kpj,
+    paymentCode: bill.payment_code,
+    amount: p.amount,
+    reference: p.reference,
+    channel: p.channel,
+    paidAt: p.paid_at.toISOString(),
+    receivedAt: p.received_at.toISOString(),
+    periods: bill.periods,
+  }
+}
+
+export async function listPayments(c: Omit<BillingContext, 'policy' | 'registry'>, kpj: string): Promise<PaymentView[]> {
+  return withActor(c.db, c.actor, async (tx) => {
+    const { id } = await participantIdForKpj(tx, kpj)
+    return (await q.listPayments(tx, id)).map((p) => paymentView(kpj, p, p))
+  })
+}

@@ -1,0 +1,14 @@
+import { defineErrors } from '../platform/errors.ts'
+
+export const ContributionErrors = defineErrors({
+  BILL_MONTHS_INVALID: { status: 400, id: 'Jumlah bulan tagihan tidak diizinkan', en: 'That number of months cannot be billed' },
+  BILL_TOO_FAR_AHEAD: { status: 422, id: 'Tagihan melewati batas pembayaran di muka', en: 'The bill would run past how far ahead contributions can be paid' },
+  BILL_NOT_FOUND: { status: 404, id: 'Tagihan tidak ditemukan', en: 'No such bill' },
+  BILL_ALREADY_PAID: { status: 409, id: 'Tagihan sudah dibayar', en: 'The bill is already paid' },
+  BILL_EXPIRED: { status: 409, id: 'Tagihan sudah kedaluwarsa, buat tagihan baru', en: 'The bill has expired; issue a new one' },
+  BILL_SUPERSEDED: { status: 409, id: 'Tagihan sudah digantikan tagihan yang lebih baru', en: 'A newer bill replaced this one' },
+  PAYMENT_AMOUNT_MISMATCH: { status: 422, id: 'Jumlah pembayaran tidak sama dengan tagihan', en: 'The amount paid does not match the bill' },
+  PAYMENT_REFERENCE_CONFLICT: { status: 409, id: 'Nomor referensi pembayaran sudah dipakai untuk pembayaran lain', en: 'The payment reference was already used for a different payment' },
+  PAYMENT_DATE_INVALID: { status: 400, id: 'Waktu pembayaran tidak masuk akal', en: 'The payment time is not plausible' },
+  PARTICIPANT_NOT_BILLABLE: { status: 422, id: 'Peserta tidak dapat ditagih', en: 'The participant cannot be billed' },
+})

@@ -1,0 +1,144 @@
+// All SQL of bills, payments and paid months. Run inside withActor() so row-level security scopes it.
+import type { Db } from '../platform/db.ts'
+import type { BillLine } from './bills.ts'
+
+export interface BillRow {
+  participant_id: number
+  id: number
+  seq: number
+  payment_code: string
+  periods: string[]
+  amount: number
+  lines: BillLine[]
+  issued_at: Date
+  expires_at: Date
+  issued_by: number | null
+}
+
+export async function insertBill(
+  db: Db,
+  b: { participantId: number; seq: number; paymentCode: string; periods: string[]; amount: number; lines: BillLine[]; issuedAt: Date; expiresAt: Date; issuedBy: number | null },
+): Promise<BillRow> {
+  const [row] = await db<BillRow[]>`
+    INSERT INTO bill (participant_id, seq, payment_code, periods, amount, lines, issued_at, expires_at, issued_by)
+    VALUES (${b.participantId}, ${b.seq}, ${b.paymentCode}, ${b.periods}, ${b.amount}, ${db.json(b.lines as never)},
+            ${b.issuedAt}, ${b.expiresAt}, ${b.issuedBy})
+    RETURNING *`
+  return row!
+}
+
+/** Many bills in one statement (history imports, the demo seed). */
+export async function insertBills(
+  db: Db,
+  bs: { participantId: number; seq: number; paymentCode: string; periods: string[]; amount: number; lines: BillLine[]; issuedAt: Date; expiresAt: Date; issuedBy: number | null }[],
+): Promise<void> {
+  if (!bs.length) return
+  await db`
+    INSERT INTO bill (participant_id, seq, payment_code, periods, amount, lines, issued_at, expires_at, issued_by)
+    SELECT b.participant_id, b.seq, b.payment_code, string_to_array(b.periods, ','), b.amount, b.lines::jsonb, b.issued_at, b.expires_at, b.issued_by
+    FROM unnest(${bs.map((b) => b.participantId)}::int8[], ${bs.map((b) => b.seq)}::int4[], ${bs.map((b) => b.paymentCode)}::text[],
+                ${bs.map((b) => b.periods.join(','))}::text[], ${bs.map((b) => b.amount)}::int8[], ${bs.map((b) => JSON.stringify(b.lines))}::text[],
+                ${bs.map((b) => b.issuedAt.toISOString())}::timestamptz[], ${bs.map((b) => b.expiresAt.toISOString())}::timestamptz[],
+                ${bs.map((b) => b.issuedBy)}::int8[]) AS b(participant_id, seq, payment_code, periods, amount, lines, issued_at, expires_at, issued_by)`
+}
+
+export const lastBillSeq = async (db: Db, participantId: number): Promise<number> =>
+  (await db<{ seq: number | null }[]>`SELECT max(seq) AS seq FROM bill WHERE participant_id = ${participantId}`)[0]!.seq ?? 0
+
+export const findBillBySeq = async (db: Db, participantId: number, seq: number): Promise<BillRow | undefined> =>
+  (await db<BillRow[]>`SELECT * FROM bill WHERE participant_id = ${participantId} AND seq = ${seq}`)[0]
+
+export const findBillById = async (db: Db, participantId: number, id: number): Promise<BillRow | undefined> =>
+  (await db<BillRow[]>`SELECT * FROM bill WHERE participant_id = ${participantId} AND id = ${id}`)[0]
+
+export interface BillWithPayment extends BillRow {
+  payment_id: number | null
+  paid_at: Date | null
+  payment_reference: string | null
+}
+
+export const listBills = (db: Db, participantId: number): Promise<BillWithPayment[]> =>
+  db<BillWithPayment[]>`
+    SELECT b.*, p.id AS payment_id, p.paid_at, p.reference AS payment_reference
+    FROM bill b LEFT JOIN payment p ON p.participant_id = b.participant_id AND p.bill_id = b.id
+    WHERE b.participant_id = ${participantId}
+    ORDER BY b.seq DESC`
+
+export interface PaymentRow {
+  participant_id: number
+  id: number
+  bill_id: number
+  amount: number
+  reference: string
+  channel: string
+  paid_at: Date
+  received_at: Date
+}
+
+export interface PaymentWithBill extends PaymentRow {
+  payment_code: string
+  periods: string[]
+}
+
+/** Payments already posted under any of these (reference, channel) pairs, keyed reference NUL channel. */
+export async function findPaymentReferences(db: Db, refs: { reference: string; channel: string }[]): Promise<Map<string, PaymentWithBill>> {
+  if (!refs.length) return new Map()
+  const rows = await db<PaymentWithBill[]>`
+    SELECT p.*, b.payment_code, b.periods
+    FROM unnest(${refs.map((r) => r.reference)}::text[], ${refs.map((r) => r.channel)}::text[]) AS k(reference, channel)
+    JOIN payment_reference pr ON pr.reference = k.reference AND pr.channel = k.channel
+    JOIN payment p ON p.participant_id = pr.participant_id AND p.id = pr.payment_id
+    JOIN bill b ON b.participant_id = p.participant_id AND b.id = p.bill_id`
+  return new Map(rows.map((r) => [`${r.reference}\u0000${r.channel}`, r]))
+}
+
+export interface BillForPosting extends BillRow {
+  paid: boolean
+  last_seq: number
+}
+
+/** The bills named by (participant, seq), with whether each is paid and the participant's newest seq. */
+export async function billsForPosting(db: Db, keys: { participantId: number; seq: number }[]): Promise<Map<string, BillForPosting>> {
+  if (!keys.length) return new Map()
+  const rows = await db<BillForPosting[]>`
+    SELECT b.*,
+           EXISTS (SELECT 1 FROM payment p WHERE p.participant_id = b.participant_id AND p.bill_id = b.id) AS paid,
+           (SELECT max(seq) FROM bill l WHERE l.participant_id = b.participant_id) AS last_seq
+    FROM unnest(${keys.map((k) => k.participantId)}::int8[], ${keys.map((k) => k.seq)}::int4[]) AS k(participant_id, seq)
+    JOIN bill b ON b.participant_id = k.participant_id AND b.seq = k.seq`
+  return new Map(rows.map((r) => [`${r.participant_id}:${r.seq}`, r]))
+}
+
+export async function insertPayments(
+  db: Db,
+  ps: { participantId: number; billId: number; amount: number; reference: string; channel: string; paidAt: Date; receivedAt: Date }[],
+): Promise<PaymentRow[]> {
+  // unnest keeps the order of its input, and RETURNING follows the insert order.
+  return db<PaymentRow[]>`
+    INSERT INTO payment (participant_id, bill_id, amount, reference, channel, paid_at, received_at)
+    SELECT * FROM unnest(${ps.map((p) => p.participantId)}::int8[], ${ps.map((p) => p.billId)}::int8[], ${ps.map((p) => p.amount)}::int8[],
+                         ${ps.map((p) => p.reference)}::text[], ${ps.map((p) => p.channel)}::text[],
+                         ${ps.map((p) => p.paidAt.toISOString())}::timestamptz[], ${ps.map((p) => p.receivedAt.toISOString())}::timestamptz[])
+    RETURNING *`
+}
+
+/** Claims (reference, channel) pairs; returns how many were new. */
+export async function claimPaymentReferences(db: Db, rs: { reference: string; channel: string; participantId: number; paymentId: number }[]): Promise<number> {
+  const rows = await db`
+    INSERT INTO payment_reference (reference, channel, participant_id, payment_id)
+    SELECT * FROM unnest(${rs.map((r) => r.reference)}::text[], ${rs.map((r) => r.channel)}::text[],
+                         ${rs.map((r) => r.participantId)}::int8[], ${rs.map((r) => r.paymentId)}::int8[])
+    ON CONFLICT DO NOTHING RETURNING 1`
+  return rows.length
+}
+
+export interface PaymentListRow extends PaymentRow {
+  payment_code: string
+  periods: string[]
+}
+
+export const listPayments = (db: Db, participantId: number): Promise<PaymentListRow[]> =>
+  db<PaymentListRow[]>`
+    SELECT p.*, b.payment_code, b.periods FROM payment p
+    JOIN bill b ON b.participant_id = p.participant_id AND b.id = p.bill_id
+    WHERE p.participant_id = ${participantId} ORDER BY p.paid_at DESC, p.id DESC`

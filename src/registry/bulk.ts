@@ -1,0 +1,269 @@
+// The bulk registration path: the same rules as one registration (checkRegistration), written
+// with COPY in batches. Preparing batch n+1 (validation, encryption — Node's CPU) overlaps with
+// PostgreSQL writing batch n, so a load uses both cores.
+import type { Writable } from 'node:stream'
+import type { Sql, Tx } from '../platform/db.ts'
+import { type Actor, withActor } from '../platform/actor.ts'
+import { AppError, sqlState } from '../platform/errors.ts'
+import type { IsoDate } from '../platform/dates.ts'
+import { loadRateTable } from '../programs/index.ts'
+import { placeIndex, regionCodes } from '../regions/index.ts'
+import { recordAudit } from '../audit/index.ts'
+import { kpjFromId } from './kpj.ts'
+import type { NikVault } from './vault.ts'
+import { checkRegistration, type RegistrationInput, type RegistrationRefs } from './registration.ts'
+import { loadCodeLists, nextParticipantIds, PARTICIPANT_COPY_COLUMNS, type NewParticipantRow } from './queries.ts'
+
+export interface BulkRejection {
+  /** 1-based position of the row in the input. */
+  row: number
+  code: string
+  field: string
+  reason: string
+}
+
+export interface BulkResult {
+  inserted: number
+  duplicates: number
+  rejected: BulkRejection[]
+  /** KPJ of the first and last participant registered, for the record. */
+  firstKpj: string | null
+  lastKpj: string | null
+}
+
+export interface BulkOptions {
+  actor: Actor
+  vault: NikVault
+  today: IsoDate
+  /** Rows per COPY batch (default 5,000). */
+  batchSize?: number
+  /** Registration time stamped on the rows (default now); the demo seed passes each row's own. */
+  registeredAt?: (input: RegistrationInput, index: number) => Date
+  /** Reference data, when the caller already holds it. */
+  refs?: RegistrationRefs
+  /** Called for each participant written: its 1-based input position and new id. */
+  onRow?: (inputRow: number, participantId: number) => void
+  /** Called after each batch is written. */
+  onBatch?: (done: { inserted: number; duplicates: number; rejected: number }) => void
+}
+
+interface PreparedBatch {
+  rows: NewParticipantRow[]
+  /** Input position of each row. */
+  inputRows: number[]
+}
+
+export async function loadRegistrationRefs(sql: Sql, today: IsoDate): Promise<RegistrationRefs> {
+  const [regions, places, codes, rates] = await Promise.all([regionCodes(sql), placeIndex(sql), loadCodeLists(sql), loadRateTable(sql)])
+  return { regions, place: (code) => places.get(code), codes, rates, today }
+}
+
+/** Registers many participants; bad rows are reported (with the API's codes), never half-written. */
+export async function registerBulk(
+  sql: Sql,
+  input: Iterable<RegistrationInput> | AsyncIterable<RegistrationInput>,
+  opts: BulkOptions,
+): Promise<BulkResult> {
+  const refs = opts.refs ?? (await loadRegistrationRefs(sql, opts.today))
+  const batchSize = opts.batchSize ?? 5_000
+  const result: BulkResult = { inserted: 0, duplicates: 0, rejected: [], firstKpj: null, lastKpj: null }
+  const seen = new Set<string>()
+  let index = 0
+  let pending: Promise<void> | undefined
+  let batch: { input: RegistrationInput; row: number; checked: ReturnType<typeof checkRegistration> }[] = []
+
+  const flush = async () => {
+    if (!batch.length) return
+    const current = batch
+    batch = []
+    const prepared = await prepare(sql, current, opts)
+    await pending // keep writes in order (ids ascend) and at most one in flight
+    pending = write(sql, prepared, opts, result).then(() =>
+      opts.onBatch?.({ inserted: result.inserted, duplicates: result.duplicates, rejected: result.rejected.length }),
+    )
+    // A failed write must surface even if no later flush awaits it.
+    pending.catch(() => {})
+  }
+
+  for await (const raw of input as AsyncIterable<RegistrationInput>) {
+    index++
+    try {
+      const checked = checkRegistration(raw, refs)
+      const key = checked.nik.nik
+      if (seen.has(key)) {
+        result.duplicates++
+        continue
+      }
+      seen.add(key)
+      batch.push({ input: raw, row: index, checked })
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e
+      for (const f of e.fields.length ? e.fields : [{ path: '(row)', code: e.code, reason: e.message }]) {
+        result.rejected.push({ row: index, code: f.code, field: f.path, reason: f.reason ?? '' })
+      }
+    }
+    if (batch.length >= batchSize) await flush()
+  }
+  await flush()
+  await pending
+  if (result.inserted > 0) {
+    await withActor(sql, opts.actor, (tx) =>
+      recordAudit(tx, opts.actor, {
+        action: 'participant.bulk_register',
+        entityType: 'participant_batch',
+        entityId: `${result.firstKpj}..${result.lastKpj}`,
+        after: { inserted: result.inserted, duplicates: result.duplicates, rejected: result.rejected.length },
+      }),
+    )
+  }
+  return result
+}
+
+async function prepare(
+  sql: Sql,
+  items: { input: RegistrationInput; row: number; checked: ReturnType<typeof checkRegistration> }[],
+  opts: BulkOptions,
+): Promise<PreparedBatch> {
+  const ids = await nextParticipantIds(sql, items.length)
+  const now = new Date()
+  const rows: NewParticipantRow[] = []
+  const inputRows: number[] = []
+  items.forEach(({ checked, row }, i) => {
+    const id = ids[i]!
+    const hash = opts.vault.blindIndex(checked.nik.nik)
+    const inp = checked.input
+    inputRows.push(row)
+    rows.push({
+      id,
+      kpj: kpjFromId(id),
+      nik_cipher: opts.vault.encrypt(checked.nik.nik),
+      nik_hash: hash,
+      nik_masked: checked.nikMasked,
+      nik_district_code: checked.nik.districtCode,
+      nik_district_known: checked.nik.districtKnown,
+      full_name: inp.fullName,
+      birth_place: inp.birthPlace,
+      birth_date: inp.birthDate,
+      gender: inp.gender,
+      mother_maiden_name: inp.motherMaidenName,
+      phone: inp.phone,
+      address: inp.address,
+      village_code: checked.place.villageCode,
+      district_code: checked.place.districtCode,
+      regency_code: checked.place.regencyCode,
+      province_code: checked.place.provinceCode,
+      branch_code: checked.place.branchCode,
+      occupation: inp.occupation,
+      monthly_income: inp.monthlyIncome,
+      programs: checked.programs,
+      ecosystem: inp.ecosystem,
+      channel: inp.channel,
+      funding: checked.funding,
+      registered_at: opts.registeredAt ? opts.registeredAt(inp, row) : now,
+      registered_by: opts.actor.userId,
+      agent_id: opts.actor.agentId,
+      partner_id: opts.actor.partnerId,
+      sponsor_id: opts.actor.sponsorId,
+    })
+  })
+  return { rows, inputRows }
+}
+
+/** Writes one batch in one transaction: NIK claims first, so a NIK registered earlier is skipped, not duplicated. */
+async function write(sql: Sql, batch: PreparedBatch, opts: BulkOptions, result: BulkResult): Promise<void> {
+  const actor = opts.actor
+  let rows = batch.rows
+  const inputRow = new Map(batch.rows.map((r, i) => [r.id, batch.inputRows[i]!]))
+  for (let attempt = 0; attempt < 3 && rows.length; attempt++) {
+    try {
+      await withActor(sql, actor, async (tx) => {
+        await copyInto(tx, 'nik_index (nik_hash, participant_id)', rows.map((r) => `\\\\x${r.nik_hash.toString('hex')}\t${r.id}\n`))
+        await copyInto(tx, `participant (${PARTICIPANT_COPY_COLUMNS.join(', ')})`, rows.map(participantLine))
+      })
+      result.inserted += rows.length
+      result.firstKpj ??= rows[0]!.kpj
+      result.lastKpj = rows[rows.length - 1]!.kpj
+      if (opts.onRow) for (const r of rows) opts.onRow(inputRow.get(r.id)!, r.id)
+      return
+    } catch (e) {
+      if (sqlState(e) !== '23505') throw e
+      // Some NIKs were registered before this load: find them, count them as duplicates, retry the rest.
+      const taken = new Set(
+        (await sql<{ h: Buffer }[]>`SELECT nik_hash AS h FROM nik_index WHERE nik_hash = ANY(${rows.map((r) => r.nik_hash)}::bytea[])`).map((r) => r.h.toString('hex')),
+      )
+      const before = rows.length
+      rows = rows.filter((r) => !taken.has(r.nik_hash.toString('hex')))
+      result.duplicates += before - rows.length
+    }
+  }
+}
+
+async function copyInto(tx: Tx, target: string, lines: string[]): Promise<void> {
+  const stream: Writable = await tx.unsafe(`COPY ${target} FROM STDIN`).writable()
+  await new Promise<void>((resolve, reject) => {
+    stream.on('error', reject)
+    stream.on('finish', resolve)
+    // Large chunks: one write per ~1 MB keeps the stream overhead low.
+    let chunk = ''
+    for (const line of lines) {
+      chunk += line
+      if (chunk.length > 1_000_000) {
+        stream.write(chunk)
+        chunk = ''
+      }
+    }
+    stream.end(chunk)
+  })
+}
+
+/** COPY text format: tab-separated, \N for null, backslash escapes. */
+function text(v: string): string {
+  return /[\\\t\n\r]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v
+}
+
+const nul = (v: number | null) => (v === null ? '\\N' : String(v))
+
+export function participantLine(r: NewParticipantRow): string {
+  return (
+    [
+      r.id,
+      r.kpj,
+      `\\\\x${r.nik_cipher.toString('hex')}`,
+      `\\\\x${r.nik_hash.toString('hex')}`,
+      text(r.nik_masked),
+      r.nik_district_code,
+      r.nik_district_known ? 't' : 'f',
+      text(r.full_name),
+      text(r.birth_place),
+      r.birth_date,
+      r.gender,
+      text(r.mother_maiden_name),
+      text(r.phone),
+      text(r.address),
+      r.village_code,
+      r.district_code,
+      r.regency_code,
+      r.province_code,
+      r.branch_code,
+      r.occupation,
+      r.monthly_income,
+      `{${r.programs.join(',')}}`,
+      r.ecosystem,
+      r.channel,
+      r.funding,
+      r.registered_at.toISOString(),
+      nul(r.registered_by),
+      nul(r.agent_id),
+      nul(r.partner_id),
+      nul(r.sponsor_id),
+    ].join('\t') + '\n'
+  )
+}
+
+/** Prepared rows for a raw COPY baseline (the benchmark compares the product path with this). */
+export async function prepareRowsForBaseline(sql: Sql, input: RegistrationInput[], opts: BulkOptions): Promise<string[]> {
+  const refs = opts.refs ?? (await loadRegistrationRefs(sql, opts.today))
+  const items = input.map((raw, i) => ({ input: raw, row: i + 1, checked: checkRegistration(raw, refs) }))
+  const prepared = await prepare(sql, items, opts)
+  return prepared.rows.map(participantLine)
+}

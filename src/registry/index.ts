@@ -1,0 +1,24 @@
+// Public surface of the participant registry. Other modules use only what is exported here.
+export { RegistryErrors } from './errors.ts'
+export { kpjFromId, idFromKpj, paymentCodeFor, parsePaymentCode } from './kpj.ts'
+export { parseNik, makeNik, checkNikAgainstDeclared, type ParsedNik } from './nik.ts'
+export { NikVault, loadNikKeys } from './vault.ts'
+export { checkRegistration, type RegistrationInput, type HeirInput, type CheckedRegistration, type RegistrationRefs } from './registration.ts'
+export {
+  createRegistryDeps,
+  registerParticipant,
+  getParticipant,
+  searchParticipants,
+  updateParticipant,
+  participantHistory,
+  addHeir,
+  removeHeir,
+  participantIdForKpj,
+  participantsById,
+  occupationGroupOf,
+  type RegistryDeps,
+  type ParticipantView,
+} from './participants.ts'
+export { participantRoutes, registryDeps, registryDepsOf } from './routes.ts'
+export { countParticipants, loadCodeLists, type CodeLists } from './queries.ts'
+export { registerBulk, loadRegistrationRefs, type BulkResult, type BulkRejection, type BulkOptions } from './bulk.ts'

@@ -1,0 +1,485 @@
+// Registering informal workers and keeping their records, with every change written down as a
+// dated fact (participant_change) and in the audit trail.
+import type { Db, Tx } from '../platform/db.ts'
+import { type Actor, can, withActor } from '../platform/actor.ts'
+import { AppError, PlatformErrors, type FieldError } from '../platform/errors.ts'
+import type { Config } from '../platform/config.ts'
+import { jakartaDate, monthOf, type IsoDate } from '../platform/dates.ts'
+import { loadRateTable, validateBpuIncome, validateBpuPrograms, type ProgramCode } from '../programs/index.ts'
+import { regionCodes, villagePlace, type Place } from '../regions/index.ts'
+import { recordAudit } from '../audit/index.ts'
+import { kpjFromId, idFromKpj } from './kpj.ts'
+import { NikVault, loadNikKeys } from './vault.ts'
+import { RegistryErrors as R } from './errors.ts'
+import { checkRegistration, normalisePhone, tidy, type HeirInput, type RegistrationInput } from './registration.ts'
+import * as q from './queries.ts'
+
+/** What the registry needs at run time besides the database: the NIK vault and code lists. */
+export interface RegistryDeps {
+  vault: NikVault
+  regions: { provinces: Set<string>; regencies: Set<string>; districts: Set<string> }
+  codes: q.CodeLists
+}
+
+export async function createRegistryDeps(db: Db, config: Config): Promise<RegistryDeps> {
+  const [regions, codes] = await Promise.all([regionCodes(db), q.loadCodeLists(db)])
+  return { vault: new NikVault(loadNikKeys(config)), regions, codes }
+}
+
+/** A participant as the API shows it. The NIK is masked unless explicitly revealed. */
+export interface ParticipantView {
+  kpj: string
+  nik: string
+  nikRevealed: boolean
+  nikDistrictKnown: boolean
+  segment: string
+  fullName: string
+  birthPlace: string
+  birthDate: IsoDate
+  gender: 'M' | 'F'
+  phone: string
+  address: string
+  villageCode: string
+  branchCode: string
+  place: { village: string; district: string; regency: string; province: string; branch: string } | null
+  occupation: string
+  monthlyIncome: number
+  programs: string[]
+  ecosystem: string
+  channel: string
+  funding: string
+  registeredAt: string
+  version: number
+  heirs: HeirView[]
+}
+
+export interface HeirView {
+  id: number
+  fullName: string
+  relationship: string
+  birthDate: IsoDate | null
+  phone: string | null
+}
+
+const heirView = (h: q.HeirRow): HeirView => ({
+  id: h.id,
+  fullName: h.full_name,
+  relationship: h.relationship,
+  birthDate: h.birth_date,
+  phone: h.phone,
+})
+
+function view(row: q.ParticipantRow, heirs: q.HeirRow[], place: Place | undefined, nik?: string): ParticipantView {
+  return {
+    kpj: row.kpj,
+    nik: nik ?? row.nik_masked,
+    nikRevealed: nik !== undefined,
+    nikDistrictKnown: row.nik_district_known,
+    segment: row.segment,
+    fullName: row.full_name,
+    birthPlace: row.birth_place,
+    birthDate: row.birth_date,
+    gender: row.gender,
+    phone: row.phone,
+    address: row.address,
+    villageCode: row.village_code,
+    branchCode: row.branch_code,
+    place: place
+      ? { village: place.villageName, district: place.districtName, regency: place.regencyName, province: place.provinceName, branch: place.branchName }
+      : null,
+    occupation: row.occupation,
+    monthlyIncome: row.monthly_income,
+    programs: row.programs,
+    ecosystem: row.ecosystem,
+    channel: row.channel,
+    funding: row.funding,
+    registeredAt: row.registered_at.toISOString(),
+    version: row.version,
+    heirs: heirs.map(heirView),
+  }
+}
+
+/** The facts of a registration kept in its history and audit record (no NIK in clear). */
+function registeredFacts(row: q.ParticipantRow) {
+  return {
+    kpj: row.kpj,
+    nik: row.nik_masked,
+    fullName: row.full_name,
+    birthDate: row.birth_date,
+    gender: row.gender,
+    villageCode: row.village_code,
+    branchCode: row.branch_code,
+    occupation: row.occupation,
+    monthlyIncome: row.monthly_income,
+    programs: row.programs,
+    ecosystem: row.ecosystem,
+    channel: row.channel,
+    funding: row.funding,
+  }
+}
+
+export interface RegisterContext {
+  db: Db
+  deps: RegistryDeps
+  actor: Actor
+  now: Date
+}
+
+/** Registers one BPU participant and issues their KPJ. A NIK already registered is a 409. */
+export async function registerParticipant(c: RegisterContext, input: RegistrationInput): Promise<ParticipantView> {
+  const today = jakartaDate(c.now)
+  return withActor(c.db, c.actor, async (tx) => {
+    const rates = await loadRateTable(tx)
+    const place = await villagePlace(tx, input.villageCode.trim())
+    const checked = checkRegistration(input, {
+      regions: c.deps.regions,
+      place: (code) => (place && place.villageCode === code ? place : undefined),
+      codes: c.deps.codes,
+      rates,
+      today,
+    })
+    const nikHash = c.deps.vault.blindIndex(checked.nik.nik)
+    const [id] = await q.nextParticipantIds(tx, 1)
+    const existing = await q.claimNik(tx, nikHash, id!)
+    if (existing !== undefined) {
+      const kpj = kpjFromId(existing)
+      throw new AppError(R.DUPLICATE_PARTICIPANT, {
+        fields: [{ path: 'nik', code: R.DUPLICATE_PARTICIPANT, reason: `this NIK is already registered as KPJ ${kpj}` }],
+        details: { kpj },
+      })
+    }
+    const i = checked.input
+    const row = await q.insertParticipant(tx, {
+      id: id!,
+      kpj: kpjFromId(id!),
+      nik_cipher: c.deps.vault.encrypt(checked.nik.nik),
+      nik_hash: nikHash,
+      nik_masked: checked.nikMasked,
+      nik_district_code: checked.nik.districtCode,
+      nik_district_known: checked.nik.districtKnown,
+      full_name: i.fullName,
+      birth_place: i.birthPlace,
+      birth_date: i.birthDate,
+      gender: i.gender,
+      mother_maiden_name: i.motherMaidenName,
+      phone: i.phone,
+      address: i.address,
+      village_code: checked.place.villageCode,
+      district_code: checked.place.districtCode,
+      regency_code: checked.place.regencyCode,
+      province_code: checked.place.provinceCode,
+      branch_code: checked.place.branchCode,
+      occupation: i.occupation,
+      monthly_income: i.monthlyIncome,
+      programs: checked.programs,
+      ecosystem: i.ecosystem,
+      channel: i.channel,
+      funding: checked.funding,
+      registered_at: c.now,
+      registered_by: c.actor.userId,
+      agent_id: c.actor.agentId,
+      partner_id: c.actor.partnerId,
+      sponsor_id: c.actor.sponsorId,
+    })
+    const heirs: q.HeirRow[] = []
+    for (const h of i.heirs ?? []) heirs.push(await q.insertHeir(tx, row.id, normaliseHeir(h)))
+    // The registration itself is the participant row (registered_at, registered_by, channel);
+    // participant_change holds what changed after it, so the bulk path writes no extra row either.
+    const facts = { ...registeredFacts(row), heirs: heirs.map(heirView) }
+    await recordAudit(tx, c.actor, { action: 'participant.register', entityType: 'participant', entityId: row.kpj, branchCode: row.branch_code, after: facts })
+    return view(row, heirs, checked.place)
+  })
+}
+
+function normaliseHeir(h: HeirInput) {
+  return { fullName: tidy(h.fullName), relationship: h.relationship, birthDate: h.birthDate ?? null, phone: h.phone ? normalisePhone(h.phone) : null }
+}
+
+/** Looks a participant up by KPJ within the actor's scope; not found and out of scope look alike. */
+async function requireParticipant(tx: Tx, kpj: string, opts: { forUpdate?: boolean } = {}): Promise<q.ParticipantRow> {
+  const id = idFromKpj(kpj)
+  const row = await q.findParticipant(tx, id, opts)
+  if (!row) throw new AppError(R.PARTICIPANT_NOT_FOUND, { fields: [{ path: 'kpj', code: R.PARTICIPANT_NOT_FOUND, reason: `no participant ${kpj}` }] })
+  return row
+}
+
+export interface ReadContext {
+  db: Db
+  deps: RegistryDeps
+  actor: Actor
+}
+
+/** One participant's card. With revealNik, the caller needs the nik:reveal right and the reveal is audited. */
+export async function getParticipant(c: ReadContext, kpj: string, opts: { revealNik?: boolean } = {}): Promise<ParticipantView> {
+  if (opts.revealNik && !can(c.actor, 'nik:reveal')) {
+    throw new AppError(R.NIK_REVEAL_FORBIDDEN, { reason: 'revealing a full NIK needs the nik:reveal permission' })
+  }
+  return withActor(c.db, c.actor, async (tx) => {
+    const row = await requireParticipant(tx, kpj)
+    const [heirs, place] = await Promise.all([q.listHeirs(tx, row.id), villagePlace(tx, row.village_code)])
+    let nik: string | undefined
+    if (opts.revealNik) {
+      nik = c.deps.vault.decrypt(row.nik_cipher)
+      await recordAudit(tx, c.actor, { action: 'participant.nik_reveal', entityType: 'participant', entityId: row.kpj, branchCode: row.branch_code })
+    }
+    return view(row, heirs, place, nik)
+  })
+}
+
+/** Resolves a KPJ to the participant id within the actor's scope (for other modules' routes). */
+export async function participantIdForKpj(tx: Tx, kpj: string, opts: { forUpdate?: boolean } = {}): Promise<{ id: number; branchCode: string; row: q.ParticipantRow }> {
+  const row = await requireParticipant(tx, kpj, opts)
+  return { id: row.id, branchCode: row.branch_code, row }
+}
+
+/** Participant rows by internal id within the actor's scope (payment codes carry the id). */
+export async function participantsById(tx: Tx, ids: number[], opts: { forUpdate?: boolean } = {}): Promise<q.ParticipantRow[]> {
+  return q.findParticipants(tx, ids, opts)
+}
+
+/** The occupation group that rate conditions refer to (e.g. 'transport' for PP 50/2025). */
+export function occupationGroupOf(deps: RegistryDeps, occupation: string): string {
+  return deps.codes.occupations.get(occupation)?.group ?? 'general'
+}
+
+export interface SearchQuery {
+  query?: string
+  kpj?: string
+  nik?: string
+  name?: string
+  villageCode?: string
+  branchCode?: string
+  limit?: number
+  cursor?: string
+}
+
+export interface SearchResult {
+  items: {
+    kpj: string
+    nik: string
+    fullName: string
+    birthDate: IsoDate
+    gender: 'M' | 'F'
+    villageCode: string
+    branchCode: string
+    occupation: string
+    ecosystem: string
+    channel: string
+    registeredAt: string
+  }[]
+  nextCursor: string | null
+}
+
+/**
+ * Search by KPJ, NIK (exact, through the blind index), name (prefix, case- and accent-insensitive),
+ * village or branch; `query` guesses which from its shape (11 digits KPJ, 16 digits NIK, else a name).
+ */
+export async function searchParticipants(c: ReadContext, s: SearchQuery): Promise<SearchResult> {
+  const limit = s.limit ?? 50
+  let { kpj, nik, name } = s
+  const query = s.query?.trim()
+  if (query) {
+    if (/^\d{11}$/.test(query)) kpj = query
+    else if (/^\d{16}$/.test(query)) nik = query
+    else name = query
+  }
+  let afterId: number | undefined
+  if (s.cursor) {
+    afterId = Number(Buffer.from(s.cursor, 'base64url').toString('utf8'))
+    if (!Number.isSafeInteger(afterId) || afterId <= 0) throw AppError.field(R.CURSOR_INVALID, 'cursor', 'not a cursor this API returned')
+  }
+  return withActor(c.db, c.actor, async (tx) => {
+    const ids: number[] = []
+    if (kpj) ids.push(idFromKpj(kpj))
+    if (nik) {
+      if (!/^\d{16}$/.test(nik)) throw AppError.field(R.NIK_LENGTH, 'nik', 'a NIK has 16 digits')
+      const id = await q.participantIdByNikHash(tx, c.deps.vault.blindIndex(nik))
+      if (id === undefined) return { items: [], nextCursor: null }
+      if (ids.length && ids[0] !== id) return { items: [], nextCursor: null }
+      if (!ids.length) ids.push(id)
+    }
+    const namePrefix = name ? await q.foldName(tx, tidy(name)) : undefined
+    const rows = await q.searchParticipants(tx, {
+      ...(ids.length ? { ids } : {}),
+      ...(namePrefix ? { namePrefix } : {}),
+      ...(s.villageCode ? { villageCode: s.villageCode } : {}),
+      ...(s.branchCode ? { branchCode: s.branchCode } : {}),
+      ...(afterId ? { afterId } : {}),
+      limit: limit + 1,
+    })
+    const page = rows.slice(0, limit)
+    return {
+      items: page.map((r) => ({
+        kpj: r.kpj,
+        nik: r.nik_masked,
+        fullName: r.full_name,
+        birthDate: r.birth_date,
+        gender: r.gender,
+        villageCode: r.village_code,
+        branchCode: r.branch_code,
+        occupation: r.occupation,
+        ecosystem: r.ecosystem,
+        channel: r.channel,
+        registeredAt: r.registered_at.toISOString(),
+      })),
+      nextCursor: rows.length > limit ? Buffer.from(String(page[page.length - 1]!.id)).toString('base64url') : null,
+    }
+  })
+}
+
+/** Changes a participant may make; each group is its own dated, attributed change. */
+export interface ParticipantUpdate {
+  /** Optimistic concurrency: when given, must equal the current version. */
+  version?: number
+  phone?: string
+  address?: string
+  villageCode?: string
+  occupation?: string
+  monthlyIncome?: number
+  programs?: string[]
+}
+
+export async function updateParticipant(c: RegisterContext, kpj: string, u: ParticipantUpdate): Promise<ParticipantView> {
+  return withActor(c.db, c.actor, async (tx) => {
+    const row = await requireParticipant(tx, kpj, { forUpdate: true })
+    if (u.version !== undefined && u.version !== row.version) {
+      throw new AppError(R.VERSION_CONFLICT, {
+        fields: [{ path: 'version', code: R.VERSION_CONFLICT, reason: `the record is at version ${row.version}, the change was made on ${u.version}` }],
+        details: { currentVersion: row.version },
+      })
+    }
+    const fields: FieldError[] = []
+    const changes: Partial<q.ParticipantRow> = {}
+    const groups: { kind: string; before: Record<string, unknown>; after: Record<string, unknown> }[] = []
+    let place: Place | undefined
+
+    if (u.phone !== undefined) {
+      const phone = normalisePhone(u.phone)
+      if (!/^08[1-9][0-9]{6,11}$/.test(phone)) fields.push({ path: 'phone', code: R.PHONE_INVALID, reason: `"${u.phone}" is not an Indonesian mobile number` })
+      else if (phone !== row.phone) {
+        changes.phone = phone
+        groups.push({ kind: 'contact', before: { phone: row.phone }, after: { phone } })
+      }
+    }
+    if (u.address !== undefined || u.villageCode !== undefined) {
+      const address = u.address !== undefined ? tidy(u.address) : row.address
+      const villageCode = u.villageCode?.trim() ?? row.village_code
+      if (!address) fields.push({ path: 'address', code: PlatformErrors.REQUIRED, reason: 'must not be blank' })
+      place = await villagePlace(tx, villageCode)
+      if (!place) fields.push({ path: 'villageCode', code: R.VILLAGE_UNKNOWN, reason: `no village has code ${villageCode}` })
+      else if (address !== row.address || villageCode !== row.village_code) {
+        Object.assign(changes, {
+          address,
+          village_code: place.villageCode,
+          district_code: place.districtCode,
+          regency_code: place.regencyCode,
+          province_code: place.provinceCode,
+          branch_code: place.branchCode,
+        })
+        groups.push({
+          kind: 'address',
+          before: { address: row.address, villageCode: row.village_code, branchCode: row.branch_code },
+          after: { address, villageCode: place.villageCode, branchCode: place.branchCode },
+        })
+      }
+    }
+    if (u.occupation !== undefined && u.occupation !== row.occupation) {
+      if (!c.deps.codes.occupations.has(u.occupation)) fields.push({ path: 'occupation', code: R.OCCUPATION_UNKNOWN, reason: `"${u.occupation}" is not in the occupation list` })
+      else {
+        changes.occupation = u.occupation
+        groups.push({ kind: 'occupation', before: { occupation: row.occupation }, after: { occupation: u.occupation } })
+      }
+    }
+    const rates = u.monthlyIncome !== undefined || u.programs !== undefined ? await loadRateTable(tx) : []
+    if (u.monthlyIncome !== undefined && u.monthlyIncome !== row.monthly_income) {
+      try {
+        validateBpuIncome(rates, u.monthlyIncome, monthOf(jakartaDate(c.now)))
+        changes.monthly_income = u.monthlyIncome
+        groups.push({ kind: 'income', before: { monthlyIncome: row.monthly_income }, after: { monthlyIncome: u.monthlyIncome } })
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e
+        fields.push(...e.fields)
+      }
+    }
+    if (u.programs !== undefined) {
+      try {
+        const programs: ProgramCode[] = validateBpuPrograms(u.programs)
+        if ([...programs].sort().join(',') !== [...row.programs].sort().join(',')) {
+          changes.programs = programs
+          groups.push({ kind: 'programs', before: { programs: row.programs }, after: { programs } })
+        }
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e
+        fields.push(...e.fields)
+      }
+    }
+    if (fields.length === 1) throw new AppError(fields[0]!.code, { fields })
+    if (fields.length > 1) throw new AppError(PlatformErrors.VALIDATION_FAILED, { fields })
+
+    let updated = row
+    if (groups.length) {
+      updated = await q.updateParticipant(tx, row.id, changes)
+      for (const g of groups) {
+        await q.insertChange(tx, { participantId: row.id, changedBy: c.actor.userId, kind: g.kind, before: g.before, after: g.after, at: c.now })
+      }
+      await recordAudit(tx, c.actor, {
+        action: 'participant.update',
+        entityType: 'participant',
+        entityId: row.kpj,
+        branchCode: updated.branch_code,
+        before: Object.assign({}, ...groups.map((g) => g.before)),
+        after: Object.assign({}, ...groups.map((g) => g.after)),
+      })
+    }
+    const [heirs, p] = await Promise.all([q.listHeirs(tx, row.id), place ? Promise.resolve(place) : villagePlace(tx, updated.village_code)])
+    return view(updated, heirs, p)
+  })
+}
+
+export interface ChangeView {
+  at: string
+  by: number | null
+  kind: string
+  before: Record<string, unknown> | null
+  after: Record<string, unknown>
+}
+
+export async function participantHistory(c: ReadContext, kpj: string): Promise<ChangeView[]> {
+  return withActor(c.db, c.actor, async (tx) => {
+    const row = await requireParticipant(tx, kpj)
+    const changes = await q.listChanges(tx, row.id)
+    // The state at registration is today's state with every later change undone, newest first.
+    const original: Record<string, unknown> = { ...registeredFacts(row) }
+    for (const ch of [...changes].reverse()) if (ch.before && !ch.kind.startsWith('heir_')) Object.assign(original, ch.before)
+    const registered: ChangeView = { at: row.registered_at.toISOString(), by: row.registered_by, kind: 'registered', before: null, after: original }
+    return [registered, ...changes.map((ch) => ({
+      at: ch.changed_at.toISOString(),
+      by: ch.changed_by,
+      kind: ch.kind,
+      before: ch.before,
+      after: ch.after,
+    }))]
+  })
+}
+
+export async function addHeir(c: RegisterContext, kpj: string, h: HeirInput): Promise<HeirView> {
+  const heir = normaliseHeir(h)
+  if (!heir.fullName) throw AppError.field(PlatformErrors.REQUIRED, 'fullName', 'must not be blank')
+  return withActor(c.db, c.actor, async (tx) => {
+    const row = await requireParticipant(tx, kpj, { forUpdate: true })
+    const created = heirView(await q.insertHeir(tx, row.id, heir))
+    await q.insertChange(tx, { participantId: row.id, changedBy: c.actor.userId, kind: 'heir_added', before: null, after: created, at: c.now })
+    await recordAudit(tx, c.actor, { action: 'participant.heir_add', entityType: 'participant', entityId: row.kpj, branchCode: row.branch_code, after: created })
+    return created
+  })
+}
+
+export async function removeHeir(c: RegisterContext, kpj: string, heirId: number): Promise<void> {
+  await withActor(c.db, c.actor, async (tx) => {
+    const row = await requireParticipant(tx, kpj, { forUpdate: true })
+    const removed = await q.removeHeir(tx, row.id, heirId, c.now)
+    if (!removed) throw AppError.field(R.HEIR_NOT_FOUND, 'heirId', `participant ${kpj} has no heir ${heirId}`)
+    await q.insertChange(tx, { participantId: row.id, changedBy: c.actor.userId, kind: 'heir_removed', before: heirView(removed), after: { id: heirId, removedAt: c.now.toISOString() }, at: c.now })
+    await recordAudit(tx, c.actor, { action: 'participant.heir_remove', entityType: 'participant', entityId: row.kpj, branchCode: row.branch_code, before: heirView(removed) })
+  })
+}

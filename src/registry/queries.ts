@@ -1,0 +1,252 @@
+// All of the registry's SQL. Each function takes the connection or transaction first; every value
+// is a parameter. Run them inside withActor() so row-level security scopes what they see.
+import type { Db } from '../platform/db.ts'
+
+export interface ParticipantRow {
+  id: number
+  kpj: string
+  segment: string
+  nik_cipher: Buffer
+  nik_masked: string
+  nik_district_code: string
+  nik_district_known: boolean
+  full_name: string
+  birth_place: string
+  birth_date: string
+  gender: 'M' | 'F'
+  mother_maiden_name: string
+  phone: string
+  address: string
+  village_code: string
+  district_code: string
+  regency_code: string
+  province_code: string
+  branch_code: string
+  occupation: string
+  monthly_income: number
+  programs: string[]
+  ecosystem: string
+  channel: string
+  funding: 'self' | 'sponsor' | 'apbn' | 'apbd'
+  registered_at: Date
+  registered_by: number | null
+  agent_id: number | null
+  partner_id: number | null
+  sponsor_id: number | null
+  version: number
+}
+
+export interface NewParticipantRow {
+  id: number
+  kpj: string
+  nik_cipher: Buffer
+  nik_hash: Buffer
+  nik_masked: string
+  nik_district_code: string
+  nik_district_known: boolean
+  full_name: string
+  birth_place: string
+  birth_date: string
+  gender: 'M' | 'F'
+  mother_maiden_name: string
+  phone: string
+  address: string
+  village_code: string
+  district_code: string
+  regency_code: string
+  province_code: string
+  branch_code: string
+  occupation: string
+  monthly_income: number
+  programs: string[]
+  ecosystem: string
+  channel: string
+  funding: string
+  registered_at: Date
+  registered_by: number | null
+  agent_id: number | null
+  partner_id: number | null
+  sponsor_id: number | null
+}
+
+/** Column order of participant for COPY (bulk registration) — the same as NewParticipantRow. */
+export const PARTICIPANT_COPY_COLUMNS = [
+  'id', 'kpj', 'nik_cipher', 'nik_hash', 'nik_masked', 'nik_district_code', 'nik_district_known',
+  'full_name', 'birth_place', 'birth_date', 'gender', 'mother_maiden_name', 'phone', 'address',
+  'village_code', 'district_code', 'regency_code', 'province_code', 'branch_code', 'occupation',
+  'monthly_income', 'programs', 'ecosystem', 'channel', 'funding', 'registered_at', 'registered_by',
+  'agent_id', 'partner_id', 'sponsor_id',
+] as const satisfies readonly (keyof NewParticipantRow)[]
+
+export const nextParticipantIds = async (db: Db, n: number): Promise<number[]> =>
+  (await db<{ id: number }[]>`SELECT nextval('participant_id_seq') AS id FROM generate_series(1, ${n})`).map((r) => r.id)
+
+/** Claims a NIK for a participant; returns the participant already holding it, if any. */
+export async function claimNik(db: Db, nikHash: Buffer, participantId: number): Promise<number | undefined> {
+  const [won] = await db<{ participant_id: number }[]>`
+    INSERT INTO nik_index (nik_hash, participant_id) VALUES (${nikHash}, ${participantId})
+    ON CONFLICT (nik_hash) DO NOTHING
+    RETURNING participant_id`
+  if (won) return undefined
+  const [holder] = await db<{ participant_id: number }[]>`SELECT participant_id FROM nik_index WHERE nik_hash = ${nikHash}`
+  return holder?.participant_id
+}
+
+export const participantIdByNikHash = async (db: Db, nikHash: Buffer): Promise<number | undefined> =>
+  (await db<{ participant_id: number }[]>`SELECT participant_id FROM nik_index WHERE nik_hash = ${nikHash}`)[0]?.participant_id
+
+export async function insertParticipant(db: Db, row: NewParticipantRow): Promise<ParticipantRow> {
+  const [created] = await db<ParticipantRow[]>`
+    INSERT INTO participant ${db(row as unknown as Record<string, unknown>, ...PARTICIPANT_COPY_COLUMNS)}
+    RETURNING *`
+  return created!
+}
+
+export const findParticipant = async (db: Db, id: number, opts: { forUpdate?: boolean } = {}): Promise<ParticipantRow | undefined> =>
+  opts.forUpdate
+    ? (await db<ParticipantRow[]>`SELECT * FROM participant WHERE id = ${id} FOR UPDATE`)[0]
+    : (await db<ParticipantRow[]>`SELECT * FROM participant WHERE id = ${id}`)[0]
+
+export const findParticipants = async (db: Db, ids: number[], opts: { forUpdate?: boolean } = {}): Promise<ParticipantRow[]> =>
+  ids.length === 0
+    ? []
+    : opts.forUpdate
+      ? db<ParticipantRow[]>`SELECT * FROM participant WHERE id = ANY(${ids}::int8[]) ORDER BY id FOR UPDATE`
+      : db<ParticipantRow[]>`SELECT * FROM participant WHERE id = ANY(${ids}::int8[])`
+
+export interface SearchFilter {
+  ids?: number[]
+  namePrefix?: string
+  villageCode?: string
+  branchCode?: string
+  afterId?: number
+  limit: number
+}
+
+export interface ParticipantListRow {
+  id: number
+  kpj: string
+  nik_masked: string
+  full_name: string
+  birth_date: string
+  gender: 'M' | 'F'
+  village_code: string
+  branch_code: string
+  occupation: string
+  ecosystem: string
+  channel: string
+  registered_at: Date
+}
+
+/** Keyset-paginated search (by id); filters combine with AND. */
+export async function searchParticipants(db: Db, f: SearchFilter): Promise<ParticipantListRow[]> {
+  return db<ParticipantListRow[]>`
+    SELECT id, kpj, nik_masked, full_name, birth_date, gender, village_code, branch_code, occupation,
+           ecosystem, channel, registered_at
+    FROM participant
+    WHERE true
+      ${f.ids ? db`AND id = ANY(${f.ids})` : db``}
+      ${f.namePrefix ? db`AND name_folded LIKE ${likePrefix(f.namePrefix)} ESCAPE '\\'` : db``}
+      ${f.villageCode ? db`AND village_code = ${f.villageCode}` : db``}
+      ${f.branchCode ? db`AND branch_code = ${f.branchCode}` : db``}
+      ${f.afterId ? db`AND id > ${f.afterId}` : db``}
+    ORDER BY id
+    LIMIT ${f.limit}`
+}
+
+/** A LIKE pattern matching values that start with the (already folded) prefix. */
+function likePrefix(prefix: string): string {
+  return prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%'
+}
+
+/** Folds a name the way the name_folded column does (lower case, accents removed). */
+export const foldName = async (db: Db, name: string): Promise<string> =>
+  (await db<{ f: string }[]>`SELECT jamsos_fold(${name}) AS f`)[0]!.f
+
+export async function updateParticipant(db: Db, id: number, changes: Partial<ParticipantRow>): Promise<ParticipantRow> {
+  const cols = Object.keys(changes) as (keyof ParticipantRow)[]
+  const [row] = await db<ParticipantRow[]>`
+    UPDATE participant SET ${db(changes as Record<string, unknown>, ...cols)}, version = version + 1
+    WHERE id = ${id}
+    RETURNING *`
+  return row!
+}
+
+export async function insertChange(
+  db: Db,
+  c: { participantId: number; changedBy: number | null; kind: string; before: unknown; after: unknown; at?: Date },
+): Promise<void> {
+  await db`
+    INSERT INTO participant_change (participant_id, changed_by, kind, before, after, changed_at)
+    VALUES (${c.participantId}, ${c.changedBy}, ${c.kind}, ${c.before === null ? null : db.json(c.before as never)},
+            ${db.json(c.after as never)}, ${c.at ?? new Date()})`
+}
+
+export interface ChangeRow {
+  id: number
+  changed_at: Date
+  changed_by: number | null
+  kind: string
+  before: Record<string, unknown> | null
+  after: Record<string, unknown>
+}
+
+export const listChanges = (db: Db, participantId: number): Promise<ChangeRow[]> =>
+  db<ChangeRow[]>`
+    SELECT id, changed_at, changed_by, kind, before, after FROM participant_change
+    WHERE participant_id = ${participantId} ORDER BY changed_at, id`
+
+export interface HeirRow {
+  id: number
+  full_name: string
+  relationship: string
+  birth_date: string | null
+  phone: string | null
+  created_at: Date
+  removed_at: Date | null
+}
+
+export const listHeirs = (db: Db, participantId: number): Promise<HeirRow[]> =>
+  db<HeirRow[]>`
+    SELECT id, full_name, relationship, birth_date, phone, created_at, removed_at FROM heir
+    WHERE participant_id = ${participantId} AND removed_at IS NULL ORDER BY id`
+
+export async function insertHeir(
+  db: Db,
+  participantId: number,
+  h: { fullName: string; relationship: string; birthDate: string | null; phone: string | null },
+): Promise<HeirRow> {
+  const [row] = await db<HeirRow[]>`
+    INSERT INTO heir (participant_id, full_name, relationship, birth_date, phone)
+    VALUES (${participantId}, ${h.fullName}, ${h.relationship}, ${h.birthDate}, ${h.phone})
+    RETURNING id, full_name, relationship, birth_date, phone, created_at, removed_at`
+  return row!
+}
+
+export const removeHeir = async (db: Db, participantId: number, heirId: number, at: Date): Promise<HeirRow | undefined> =>
+  (await db<HeirRow[]>`
+    UPDATE heir SET removed_at = ${at}
+    WHERE participant_id = ${participantId} AND id = ${heirId} AND removed_at IS NULL
+    RETURNING id, full_name, relationship, birth_date, phone, created_at, removed_at`)[0]
+
+export interface CodeLists {
+  occupations: Map<string, { group: string; nameId: string; nameEn: string }>
+  ecosystems: Set<string>
+  channels: Set<string>
+}
+
+export async function loadCodeLists(db: Db): Promise<CodeLists> {
+  const [occ, eco, ch] = await Promise.all([
+    db<{ code: string; grp: string; name_id: string; name_en: string }[]>`SELECT code, grp, name_id, name_en FROM occupation`,
+    db<{ code: string }[]>`SELECT code FROM ecosystem`,
+    db<{ code: string }[]>`SELECT code FROM channel`,
+  ])
+  return {
+    occupations: new Map(occ.map((o) => [o.code, { group: o.grp, nameId: o.name_id, nameEn: o.name_en }])),
+    ecosystems: new Set(eco.map((e) => e.code)),
+    channels: new Set(ch.map((c) => c.code)),
+  }
+}
+
+export const countParticipants = async (db: Db): Promise<number> =>
+  (await db<{ n: number }[]>`SELECT count(*)::int8 AS n FROM participant`)[0]!.n

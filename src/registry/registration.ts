@@ -1,0 +1,145 @@
+// What makes a registration acceptable. One pure check serves the single API registration and the
+// bulk path alike, so a row the API would refuse is refused by a bulk load for the same reason.
+import { AppError, PlatformErrors, type FieldError } from '../platform/errors.ts'
+import type { IsoDate } from '../platform/dates.ts'
+import { monthOf } from '../platform/dates.ts'
+import { maskNik } from '../platform/privacy.ts'
+import { validateBpuIncome, validateBpuPrograms, type ProgramCode, type RateRow } from '../programs/index.ts'
+import type { Place } from '../regions/index.ts'
+import { checkNikAgainstDeclared, parseNik, type ParsedNik } from './nik.ts'
+import { RegistryErrors as R } from './errors.ts'
+import type { CodeLists } from './queries.ts'
+
+export type Gender = 'M' | 'F'
+export type Funding = 'self' | 'sponsor' | 'apbn' | 'apbd'
+
+/** The registration body of POST /api/v1/participants (the contract other issues build on). */
+export interface RegistrationInput {
+  nik: string
+  fullName: string
+  birthPlace: string
+  birthDate: IsoDate
+  gender: Gender
+  motherMaidenName: string
+  phone: string
+  address: string
+  villageCode: string
+  occupation: string
+  monthlyIncome: number
+  programs: string[]
+  ecosystem: string
+  channel: string
+  funding?: Funding
+  heirs?: HeirInput[]
+}
+
+export interface HeirInput {
+  fullName: string
+  relationship: string
+  birthDate?: IsoDate | null
+  phone?: string | null
+}
+
+export interface RegistrationRefs {
+  regions: { provinces: Set<string>; regencies: Set<string>; districts: Set<string> }
+  place: (villageCode: string) => Place | undefined
+  codes: CodeLists
+  rates: RateRow[]
+  today: IsoDate
+}
+
+/** A registration that passed every rule, with what follows from it (place, branch, NIK facts). */
+export interface CheckedRegistration {
+  input: RegistrationInput
+  nik: ParsedNik
+  nikMasked: string
+  place: Place
+  programs: ProgramCode[]
+  funding: Funding
+}
+
+const PHONE = /^(\+62|62|0)8[1-9][0-9]{6,11}$/
+
+/** Normalises free text: trims, folds inner white space. */
+export function tidy(s: string): string {
+  return s.normalize('NFC').trim().replace(/\s+/g, ' ')
+}
+
+/** Normalises an Indonesian mobile number to the 08… form. */
+export function normalisePhone(phone: string): string {
+  const p = phone.replace(/[\s\-().]/g, '')
+  if (p.startsWith('+62')) return '0' + p.slice(3)
+  if (p.startsWith('62')) return '0' + p.slice(2)
+  return p
+}
+
+/**
+ * Checks a registration against every rule; throws one AppError listing every failing field. A
+ * single failure answers with that failure's own code (NIK_BAD_DATE, VILLAGE_UNKNOWN …); several
+ * answer VALIDATION_FAILED with each field's code.
+ */
+export function checkRegistration(raw: RegistrationInput, refs: RegistrationRefs): CheckedRegistration {
+  const input: RegistrationInput = {
+    ...raw,
+    nik: raw.nik.trim(),
+    fullName: tidy(raw.fullName),
+    birthPlace: tidy(raw.birthPlace),
+    motherMaidenName: tidy(raw.motherMaidenName),
+    phone: normalisePhone(raw.phone),
+    address: tidy(raw.address),
+    villageCode: raw.villageCode.trim(),
+  }
+  const fields: FieldError[] = []
+  const collect = (fn: () => void) => {
+    try {
+      fn()
+    } catch (e) {
+      if (e instanceof AppError) fields.push(...(e.fields.length ? e.fields : [{ path: '(body)', code: e.code }]))
+      else throw e
+    }
+  }
+
+  let nik: ParsedNik | undefined
+  collect(() => {
+    nik = parseNik(input.nik, refs.regions, refs.today)
+  })
+  if (nik) fields.push(...checkNikAgainstDeclared(nik, { birthDate: input.birthDate, gender: input.gender }))
+
+  for (const [path, value] of [
+    ['fullName', input.fullName],
+    ['birthPlace', input.birthPlace],
+    ['motherMaidenName', input.motherMaidenName],
+    ['address', input.address],
+  ] as const) {
+    if (!value) fields.push({ path, code: PlatformErrors.REQUIRED, reason: 'must not be blank' })
+  }
+  if (input.fullName && !/\p{L}/u.test(input.fullName)) fields.push({ path: 'fullName', code: R.NAME_INVALID, reason: 'a name must contain letters' })
+  if (!PHONE.test(input.phone)) fields.push({ path: 'phone', code: R.PHONE_INVALID, reason: `"${raw.phone}" is not an Indonesian mobile number (08…, 10 to 14 digits)` })
+
+  const place = refs.place(input.villageCode)
+  if (!place) fields.push({ path: 'villageCode', code: R.VILLAGE_UNKNOWN, reason: `no village has code ${input.villageCode}` })
+
+  if (!refs.codes.occupations.has(input.occupation))
+    fields.push({ path: 'occupation', code: R.OCCUPATION_UNKNOWN, reason: `"${input.occupation}" is not in the occupation list` })
+  if (!refs.codes.ecosystems.has(input.ecosystem))
+    fields.push({ path: 'ecosystem', code: R.ECOSYSTEM_UNKNOWN, reason: `"${input.ecosystem}" is not one of ${[...refs.codes.ecosystems].join(', ')}` })
+  if (!refs.codes.channels.has(input.channel))
+    fields.push({ path: 'channel', code: R.CHANNEL_UNKNOWN, reason: `"${input.channel}" is not one of ${[...refs.codes.channels].join(', ')}` })
+
+  let programs: ProgramCode[] = []
+  collect(() => {
+    programs = validateBpuPrograms(input.programs)
+  })
+  collect(() => validateBpuIncome(refs.rates, input.monthlyIncome, monthOf(refs.today)))
+
+  for (const [i, h] of (input.heirs ?? []).entries()) {
+    if (!tidy(h.fullName)) fields.push({ path: `heirs.${i}.fullName`, code: PlatformErrors.REQUIRED, reason: 'must not be blank' })
+  }
+
+  if (fields.length === 1) {
+    const f = fields[0]!
+    throw new AppError(f.code, { fields, ...(f.reason ? { reason: f.reason } : {}) })
+  }
+  if (fields.length > 1) throw new AppError(PlatformErrors.VALIDATION_FAILED, { fields })
+  return { input, nik: nik!, nikMasked: maskNik(nik!.nik), place: place!, programs, funding: input.funding ?? 'self' }
+}

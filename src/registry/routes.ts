@@ -1,0 +1,208 @@
+// Participant routes. Each validates, calls one function of participants.ts and answers; row scope
+// is enforced by the queries (withActor + row-level security), not here.
+import { Type, type Static } from 'typebox'
+import type { App, AppContext } from '../platform/http.ts'
+import { IsoDateString, Rupiah, StringEnum } from '../platform/schemas.ts'
+import type { RegistryDeps } from './participants.ts'
+import * as participants from './participants.ts'
+
+const Kpj = Type.String({ pattern: '^[0-9]{11}$', description: 'Membership number (KPJ): 11 digits, the last a check digit' })
+const KpjParams = Type.Object({ kpj: Kpj })
+
+const Heir = Type.Object({
+  fullName: Type.String({ minLength: 1, maxLength: 150 }),
+  relationship: StringEnum(['spouse', 'child', 'parent', 'sibling', 'grandchild', 'other']),
+  birthDate: Type.Optional(Type.Union([IsoDateString, Type.Null()])),
+  phone: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
+}, { additionalProperties: false })
+
+const HeirView = Type.Object({
+  id: Type.Integer(),
+  fullName: Type.String(),
+  relationship: Type.String(),
+  birthDate: Type.Union([Type.String(), Type.Null()]),
+  phone: Type.Union([Type.String(), Type.Null()]),
+})
+
+export const NewParticipant = Type.Object(
+  {
+    nik: Type.String({ maxLength: 32, description: 'NIK, 16 digits (stored encrypted; shown masked)' }),
+    fullName: Type.String({ minLength: 1, maxLength: 150 }),
+    birthPlace: Type.String({ minLength: 1, maxLength: 100 }),
+    birthDate: IsoDateString,
+    gender: StringEnum(['M', 'F']),
+    motherMaidenName: Type.String({ minLength: 1, maxLength: 150 }),
+    phone: Type.String({ minLength: 8, maxLength: 20 }),
+    address: Type.String({ minLength: 1, maxLength: 300 }),
+    villageCode: Type.String({ pattern: '^[0-9]{2}\\.[0-9]{2}\\.[0-9]{2}\\.[0-9]{4}$', description: 'Official village (desa/kelurahan) code, e.g. 35.05.01.2001' }),
+    occupation: Type.String({ minLength: 1, maxLength: 40, description: 'Occupation code (see the occupation list)' }),
+    monthlyIncome: Type.Integer({ minimum: 1, description: 'Declared monthly income, integer Rupiah' }),
+    programs: Type.Array(Type.String({ maxLength: 8 }), { minItems: 1, maxItems: 5, description: 'JKK and JKM required; JHT optional' }),
+    ecosystem: Type.String({ minLength: 1, maxLength: 40, description: 'desa, pasar, e-commerce, ukm or pekerja_rentan' }),
+    channel: Type.String({ minLength: 1, maxLength: 40, description: 'Registration channel, e.g. branch, perisai, partner' }),
+    funding: Type.Optional(StringEnum(['self', 'sponsor', 'apbn', 'apbd'])),
+    heirs: Type.Optional(Type.Array(Heir, { maxItems: 10 })),
+  },
+  { additionalProperties: false },
+)
+
+export const ParticipantView = Type.Object({
+  kpj: Type.String(),
+  nik: Type.String({ description: 'Masked (e.g. 3505**********01) unless revealed' }),
+  nikRevealed: Type.Boolean(),
+  nikDistrictKnown: Type.Boolean({ description: 'False when the NIK names a district code that no longer exists (accepted, flagged)' }),
+  segment: Type.String(),
+  fullName: Type.String(),
+  birthPlace: Type.String(),
+  birthDate: Type.String(),
+  gender: Type.String(),
+  phone: Type.String(),
+  address: Type.String(),
+  villageCode: Type.String(),
+  branchCode: Type.String(),
+  place: Type.Union([
+    Type.Object({ village: Type.String(), district: Type.String(), regency: Type.String(), province: Type.String(), branch: Type.String() }),
+    Type.Null(),
+  ]),
+  occupation: Type.String(),
+  monthlyIncome: Rupiah,
+  programs: Type.Array(Type.String()),
+  ecosystem: Type.String(),
+  channel: Type.String(),
+  funding: Type.String(),
+  registeredAt: Type.String({ format: 'date-time' }),
+  version: Type.Integer(),
+  heirs: Type.Array(HeirView),
+})
+
+const SearchItem = Type.Object({
+  kpj: Type.String(),
+  nik: Type.String(),
+  fullName: Type.String(),
+  birthDate: Type.String(),
+  gender: Type.String(),
+  villageCode: Type.String(),
+  branchCode: Type.String(),
+  occupation: Type.String(),
+  ecosystem: Type.String(),
+  channel: Type.String(),
+  registeredAt: Type.String(),
+})
+
+const SearchQuery = Type.Object(
+  {
+    query: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'KPJ (11 digits), NIK (16 digits) or a name prefix' })),
+    kpj: Type.Optional(Kpj),
+    nik: Type.Optional(Type.String({ pattern: '^[0-9]{16}$' })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Name prefix, case- and accent-insensitive' })),
+    village: Type.Optional(Type.String({ pattern: '^[0-9]{2}\\.[0-9]{2}\\.[0-9]{2}\\.[0-9]{4}$' })),
+    branch: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+)
+
+const Update = Type.Object(
+  {
+    version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version you read; refused with VERSION_CONFLICT if the record changed since' })),
+    phone: Type.Optional(Type.String({ minLength: 8, maxLength: 20 })),
+    address: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    villageCode: Type.Optional(Type.String({ pattern: '^[0-9]{2}\\.[0-9]{2}\\.[0-9]{2}\\.[0-9]{4}$' })),
+    occupation: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    monthlyIncome: Type.Optional(Type.Integer({ minimum: 1 })),
+    programs: Type.Optional(Type.Array(Type.String({ maxLength: 8 }), { minItems: 1, maxItems: 5 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+
+const Change = Type.Object({
+  at: Type.String(),
+  by: Type.Union([Type.Integer(), Type.Null()]),
+  kind: Type.String(),
+  before: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+  after: Type.Object({}, { additionalProperties: true }),
+})
+
+const STAFF_WRITE = ['admin', 'branch_officer', 'agent', 'partner'] as const
+
+/** The registry's run-time services, put into ctx.services by startServices. */
+export function registryDepsOf(ctx: AppContext): RegistryDeps {
+  const deps = ctx.services.registry as RegistryDeps | undefined
+  if (!deps) throw new Error('registry services not started (startServices)')
+  return deps
+}
+
+export const registryDeps = (app: App): RegistryDeps => registryDepsOf(app.ctx)
+
+export async function participantRoutes(app: App): Promise<void> {
+  const tags = ['participants']
+  const write = (req: { actor: import('../platform/actor.ts').Actor }) => ({ db: app.ctx.db, deps: registryDeps(app), actor: req.actor, now: app.ctx.now() })
+
+  app.post('/participants', {
+    schema: { tags, summary: 'Register an informal worker (BPU) and issue a KPJ', body: NewParticipant, response: { 201: ParticipantView } },
+    config: { access: { roles: [...STAFF_WRITE], write: true } },
+  }, async (req, reply) => reply.code(201).send(await participants.registerParticipant(write(req), req.body as Static<typeof NewParticipant>)))
+
+  app.get('/participants', {
+    schema: {
+      tags,
+      summary: 'Search participants by KPJ, NIK, name prefix, village or branch (paginated)',
+      querystring: SearchQuery,
+      response: { 200: Type.Object({ items: Type.Array(SearchItem), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+    },
+    config: { access: { roles: 'any-authenticated' } },
+  }, async (req) => {
+    const qs = req.query as Static<typeof SearchQuery>
+    return participants.searchParticipants({ db: app.ctx.db, deps: registryDeps(app), actor: req.actor }, {
+      ...(qs.query ? { query: qs.query } : {}),
+      ...(qs.kpj ? { kpj: qs.kpj } : {}),
+      ...(qs.nik ? { nik: qs.nik } : {}),
+      ...(qs.name ? { name: qs.name } : {}),
+      ...(qs.village ? { villageCode: qs.village } : {}),
+      ...(qs.branch ? { branchCode: qs.branch } : {}),
+      ...(qs.limit ? { limit: qs.limit } : {}),
+      ...(qs.cursor ? { cursor: qs.cursor } : {}),
+    })
+  })
+
+  app.get('/participants/:kpj', {
+    schema: {
+      tags,
+      summary: "A participant's card; ?reveal=nik shows the full NIK (needs nik:reveal, audited)",
+      params: KpjParams,
+      querystring: Type.Object({ reveal: Type.Optional(Type.Literal('nik')) }, { additionalProperties: false }),
+      response: { 200: ParticipantView },
+    },
+    config: { access: { roles: 'any-authenticated' } },
+  }, async (req) => {
+    const { kpj } = req.params as Static<typeof KpjParams>
+    const { reveal } = req.query as { reveal?: 'nik' }
+    return participants.getParticipant({ db: app.ctx.db, deps: registryDeps(app), actor: req.actor }, kpj, { revealNik: reveal === 'nik' })
+  })
+
+  app.patch('/participants/:kpj', {
+    schema: { tags, summary: 'Change contact, address, occupation, declared income or programs (history kept)', params: KpjParams, body: Update, response: { 200: ParticipantView } },
+    config: { access: { roles: ['admin', 'branch_officer', 'agent', 'partner', 'participant'], write: true } },
+  }, async (req) => participants.updateParticipant(write(req), (req.params as Static<typeof KpjParams>).kpj, req.body as Static<typeof Update>))
+
+  app.get('/participants/:kpj/history', {
+    schema: { tags, summary: 'Every change to the participant: who, when, before, after', params: KpjParams, response: { 200: Type.Array(Change) } },
+    config: { access: { roles: 'any-authenticated' } },
+  }, async (req) => participants.participantHistory({ db: app.ctx.db, deps: registryDeps(app), actor: req.actor }, (req.params as Static<typeof KpjParams>).kpj))
+
+  app.post('/participants/:kpj/heirs', {
+    schema: { tags, summary: 'Add an heir (ahli waris)', params: KpjParams, body: Heir, response: { 201: HeirView } },
+    config: { access: { roles: ['admin', 'branch_officer', 'agent', 'participant'], write: true } },
+  }, async (req, reply) => reply.code(201).send(await participants.addHeir(write(req), (req.params as Static<typeof KpjParams>).kpj, req.body as Static<typeof Heir>)))
+
+  const HeirParams = Type.Object({ kpj: Kpj, heirId: Type.Integer({ minimum: 1 }) })
+  app.delete('/participants/:kpj/heirs/:heirId', {
+    schema: { tags, summary: 'Remove an heir (kept in history)', params: HeirParams, response: { 204: Type.Null() } },
+    config: { access: { roles: ['admin', 'branch_officer', 'agent', 'participant'], write: true } },
+  }, async (req, reply) => {
+    const { kpj, heirId } = req.params as Static<typeof HeirParams>
+    await participants.removeHeir(write(req), kpj, heirId)
+    return reply.code(204).send(null)
+  })
+}
