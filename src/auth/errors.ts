@@ -1,0 +1,60 @@
+// The identity module's error codes.
+import { defineErrors } from '../platform/errors.ts'
+
+export const AuthErrors = defineErrors({
+  AUTH_REQUIRED: { status: 401, id: 'Perlu masuk (login) terlebih dahulu', en: 'Authentication is required' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, id: 'Nama pengguna atau kata sandi salah', en: 'Wrong username or password' },
+  AUTH_LOCKED: {
+    status: 423,
+    id: 'Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal',
+    en: 'The account is locked for a while after too many failed logins',
+  },
+  AUTH_THROTTLED: {
+    status: 429,
+    id: 'Terlalu banyak percobaan masuk yang gagal dari alamat ini, coba lagi nanti',
+    en: 'Too many failed logins from this address, try again later',
+  },
+  FORBIDDEN: { status: 403, id: 'Anda tidak berhak melakukan ini', en: 'You are not allowed to do this' },
+  CSRF_INVALID: {
+    status: 403,
+    id: 'Token CSRF tidak ada atau tidak cocok; muat ulang halaman',
+    en: 'The CSRF token is missing or does not match; reload the page',
+  },
+  TOKEN_INVALID: { status: 401, id: 'Token atau sesi tidak dikenal', en: 'Unknown token or session' },
+  TOKEN_EXPIRED: { status: 401, id: 'Token atau sesi sudah kedaluwarsa; masuk lagi', en: 'The token or session has expired; sign in again' },
+  TOKEN_REVOKED: { status: 401, id: 'Token atau sesi sudah dicabut; masuk lagi', en: 'The token or session was revoked; sign in again' },
+  SIGNATURE_INVALID: { status: 401, id: 'Tanda tangan permintaan tidak sah', en: 'The request signature is not valid' },
+  SIGNATURE_EXPIRED: {
+    status: 401,
+    id: 'Waktu tanda tangan di luar batas yang diizinkan (5 menit)',
+    en: 'The signature timestamp is outside the allowed window (5 minutes)',
+  },
+  SIGNATURE_REPLAYED: { status: 401, id: 'Tanda tangan ini sudah pernah dipakai', en: 'This signature has already been used' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    id: 'Idempotency-Key ini sudah dipakai untuk permintaan yang berbeda',
+    en: 'This Idempotency-Key was already used for a different request',
+  },
+  IDEMPOTENCY_IN_PROGRESS: {
+    status: 409,
+    id: 'Permintaan dengan Idempotency-Key ini masih diproses',
+    en: 'A request with this Idempotency-Key is still being processed',
+  },
+  ACCOUNT_DISABLED: { status: 403, id: 'Akun ini dinonaktifkan', en: 'This account is disabled' },
+  PASSWORD_TOO_WEAK: { status: 400, id: 'Kata sandi terlalu lemah', en: 'The password is too weak' },
+  PASSWORD_WRONG: { status: 400, id: 'Kata sandi saat ini salah', en: 'The current password is wrong' },
+  NOT_A_USER: {
+    status: 400,
+    id: 'Tindakan ini memerlukan akun pengguna, bukan kunci API',
+    en: 'This action needs a user account, not an API key',
+  },
+  USERNAME_TAKEN: { status: 409, id: 'Nama pengguna sudah dipakai', en: 'The username is already taken' },
+  USER_NOT_FOUND: { status: 404, id: 'Pengguna tidak ditemukan', en: 'User not found' },
+  ROLE_LINK_MISSING: {
+    status: 400,
+    id: 'Peran ini memerlukan tautan lingkup (cabang, agen, mitra, sponsor atau peserta)',
+    en: 'This role needs its scope link (branch, agent, partner, sponsor or participant)',
+  },
+  PARTNER_KEY_NOT_FOUND: { status: 404, id: 'Kunci mitra tidak ditemukan', en: 'Partner key not found' },
+  PARTNER_KEY_INACTIVE: { status: 409, id: 'Kunci mitra sudah dicabut atau kedaluwarsa', en: 'The partner key is revoked or expired' },
+})

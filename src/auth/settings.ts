@@ -1,0 +1,59 @@
+// The identity module's knobs. Read from the environment once; tests and embedders may override
+// any of them through ctx.services.authSettings. Every one is documented in docs/security.md.
+import type { Config } from '../platform/config.ts'
+
+export interface AuthSettings {
+  /** scrypt cost N (power of two); JAMSOS_SCRYPT_COST through Config. */
+  scryptCost: number
+  /** Lifetime of a bearer token from POST /auth/token (JAMSOS_TOKEN_TTL_SECONDS, 900). */
+  bearerTtlSeconds: number
+  /** Lifetime of a browser session (JAMSOS_SESSION_TTL_SECONDS, 8 h). */
+  sessionTtlSeconds: number
+  /** Failed logins in a row that lock an account (JAMSOS_LOCK_AFTER_FAILURES, 5). */
+  lockAfterFailures: number
+  /** How long a lock lasts (JAMSOS_LOCK_MINUTES, 15). */
+  lockMinutes: number
+  /** Failed logins from one address within the window that throttle it (JAMSOS_IP_MAX_FAILURES, 20). */
+  ipMaxFailures: number
+  /** The per-address sliding window (JAMSOS_IP_WINDOW_MINUTES, 15). */
+  ipWindowMinutes: number
+  /** Partner signatures older (or newer) than this are refused (JAMSOS_SIGNATURE_WINDOW_SECONDS, 300). */
+  signatureWindowSeconds: number
+  /** How long a rotated partner key keeps working by default (JAMSOS_KEY_OVERLAP_HOURS, 24). */
+  keyOverlapHours: number
+  /** How long an Idempotency-Key is remembered (JAMSOS_IDEMPOTENCY_TTL_HOURS, 24). */
+  idempotencyTtlHours: number
+  /** Requests per minute per session or partner key (JAMSOS_RATE_LIMIT, 1200). */
+  rateLimitPerMinute: number
+  /** Requests per minute per address without credentials (JAMSOS_RATE_LIMIT_ANONYMOUS, 300). */
+  anonymousRateLimitPerMinute: number
+  /** base64 32-byte key encrypting partner secrets (JAMSOS_AUTH_KEY); else <dataDir>/auth-keys.json. */
+  secretKey: string | undefined
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const v = env[name]
+  if (v === undefined || v === '') return fallback
+  const n = Number(v)
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${v}"`)
+  return n
+}
+
+export function loadAuthSettings(config: Config, env: NodeJS.ProcessEnv = process.env, overrides: Partial<AuthSettings> = {}): AuthSettings {
+  return {
+    scryptCost: config.scryptCost,
+    bearerTtlSeconds: int(env, 'JAMSOS_TOKEN_TTL_SECONDS', 900),
+    sessionTtlSeconds: int(env, 'JAMSOS_SESSION_TTL_SECONDS', 8 * 3600),
+    lockAfterFailures: int(env, 'JAMSOS_LOCK_AFTER_FAILURES', 5),
+    lockMinutes: int(env, 'JAMSOS_LOCK_MINUTES', 15),
+    ipMaxFailures: int(env, 'JAMSOS_IP_MAX_FAILURES', 20),
+    ipWindowMinutes: int(env, 'JAMSOS_IP_WINDOW_MINUTES', 15),
+    signatureWindowSeconds: int(env, 'JAMSOS_SIGNATURE_WINDOW_SECONDS', 300),
+    keyOverlapHours: int(env, 'JAMSOS_KEY_OVERLAP_HOURS', 24),
+    idempotencyTtlHours: int(env, 'JAMSOS_IDEMPOTENCY_TTL_HOURS', 24),
+    rateLimitPerMinute: int(env, 'JAMSOS_RATE_LIMIT', 1200),
+    anonymousRateLimitPerMinute: int(env, 'JAMSOS_RATE_LIMIT_ANONYMOUS', 300),
+    secretKey: env.JAMSOS_AUTH_KEY || undefined,
+    ...overrides,
+  }
+}
