@@ -41,14 +41,19 @@ function alive(pid: number): boolean {
 }
 
 let embedded: Running | undefined
+let dataDir: string | undefined
 let adminUrl: string
 if (process.env.DATABASE_URL) {
   const u = new URL(process.env.DATABASE_URL)
   u.pathname = '/postgres'
   adminUrl = u.toString()
 } else {
-  const dataDir = path.join(projectRoot, '.jamsos-test')
-  // A cluster left behind by a killed run is reused; its databases are made anew below.
+  // A cluster of its own per run (initdb takes about a second), so concurrent runs never meet.
+  // Folders of runs that were killed are cleared first.
+  const root = path.join(projectRoot, '.jamsos-test')
+  fs.mkdirSync(root, { recursive: true })
+  for (const d of fs.readdirSync(root)) if (!alive(Number(d))) fs.rmSync(path.join(root, d), { recursive: true, force: true })
+  dataDir = path.join(root, String(process.pid))
   embedded = await startEmbedded(dataDir, {
     database: 'postgres',
     settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' },
@@ -71,22 +76,17 @@ const child = spawn(
 )
 const code: number = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0))))
 
-// Drop what this run made, then stop the cluster if we started it — once no other run uses it.
+// Drop what this run made; stop and remove the cluster we started.
 const admin = createPool(adminUrl, { max: 1 })
 try {
   const mine = await admin<{ datname: string }[]>`
     SELECT datname FROM pg_database WHERE datname LIKE ${`jamsos_t_${process.pid}_%`} OR datname = ${TEMPLATE_DB}`
   for (const { datname } of mine) await admin.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`)
-  if (embedded?.owned) {
-    for (let waited = 0; waited < 600; waited += 2) {
-      const others = await admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname LIKE 'jamsos\\_template\\_%'`
-      // A template left by a killed run does not hold the cluster open.
-      if (!others.some(({ datname }) => alive(Number(datname.split('_').pop())))) break
-      await new Promise((r) => setTimeout(r, 2000))
-    }
-  }
 } finally {
-  await admin.end()
+  await admin.end({ timeout: 5 })
 }
-await embedded?.stop()
+if (embedded) {
+  await embedded.stop()
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+}
 process.exit(code)

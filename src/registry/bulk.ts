@@ -1,10 +1,11 @@
 // The bulk registration path: the same rules as one registration (checkRegistration), written
 // with COPY in batches. Preparing batch n+1 (validation, encryption — Node's CPU) overlaps with
 // PostgreSQL writing batch n, so a load uses both cores.
-import type { Writable } from 'node:stream'
+import { Readable, type Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import type { Sql, Tx } from '../platform/db.ts'
 import { type Actor, withActor } from '../platform/actor.ts'
-import { AppError, sqlState } from '../platform/errors.ts'
+import { AppError } from '../platform/errors.ts'
 import type { IsoDate } from '../platform/dates.ts'
 import { loadRateTable } from '../programs/index.ts'
 import { placeIndex, regionCodes } from '../regions/index.ts'
@@ -12,7 +13,7 @@ import { recordAudit } from '../audit/index.ts'
 import { kpjFromId } from './kpj.ts'
 import type { NikVault } from './vault.ts'
 import { checkRegistration, type RegistrationInput, type RegistrationRefs } from './registration.ts'
-import { loadCodeLists, nextParticipantIds, PARTICIPANT_COPY_COLUMNS, type NewParticipantRow } from './queries.ts'
+import { claimNiks, loadCodeLists, nextParticipantIds, PARTICIPANT_COPY_COLUMNS, type NewParticipantRow } from './queries.ts'
 
 export interface BulkRejection {
   /** 1-based position of the row in the input. */
@@ -67,7 +68,6 @@ export async function registerBulk(
   const refs = opts.refs ?? (await loadRegistrationRefs(sql, opts.today))
   const batchSize = opts.batchSize ?? 5_000
   const result: BulkResult = { inserted: 0, duplicates: 0, rejected: [], firstKpj: null, lastKpj: null }
-  const seen = new Set<string>()
   let index = 0
   let pending: Promise<void> | undefined
   let batch: { input: RegistrationInput; row: number; checked: ReturnType<typeof checkRegistration> }[] = []
@@ -88,14 +88,9 @@ export async function registerBulk(
   for await (const raw of input as AsyncIterable<RegistrationInput>) {
     index++
     try {
-      const checked = checkRegistration(raw, refs)
-      const key = checked.nik.nik
-      if (seen.has(key)) {
-        result.duplicates++
-        continue
-      }
-      seen.add(key)
-      batch.push({ input: raw, row: index, checked })
+      // Twins within the load are caught like NIKs registered before it: by the NIK claim, so the
+      // load holds no set of every NIK it has seen (a million of them would cost ~100 MB).
+      batch.push({ input: raw, row: index, checked: checkRegistration(raw, refs) })
     } catch (e) {
       if (!(e instanceof AppError)) throw e
       for (const f of e.fields.length ? e.fields : [{ path: '(row)', code: e.code, reason: e.message }]) {
@@ -169,51 +164,46 @@ async function prepare(
   return { rows, inputRows }
 }
 
-/** Writes one batch in one transaction: NIK claims first, so a NIK registered earlier is skipped, not duplicated. */
+/**
+ * Writes one batch in one transaction. NIKs are claimed first with INSERT … ON CONFLICT DO NOTHING,
+ * so a NIK registered earlier (or concurrently) is counted as a duplicate, and the participant
+ * COPY only carries rows that cannot conflict. (A COPY the server refuses part-way is not safe to
+ * rely on: postgres.js 3.4 loses that error once the stream has ended.)
+ */
 async function write(sql: Sql, batch: PreparedBatch, opts: BulkOptions, result: BulkResult): Promise<void> {
-  const actor = opts.actor
-  let rows = batch.rows
   const inputRow = new Map(batch.rows.map((r, i) => [r.id, batch.inputRows[i]!]))
-  for (let attempt = 0; attempt < 3 && rows.length; attempt++) {
-    try {
-      await withActor(sql, actor, async (tx) => {
-        await copyInto(tx, 'nik_index (nik_hash, participant_id)', rows.map((r) => `\\\\x${r.nik_hash.toString('hex')}\t${r.id}\n`))
-        await copyInto(tx, `participant (${PARTICIPANT_COPY_COLUMNS.join(', ')})`, rows.map(participantLine))
-      })
-      result.inserted += rows.length
-      result.firstKpj ??= rows[0]!.kpj
-      result.lastKpj = rows[rows.length - 1]!.kpj
-      if (opts.onRow) for (const r of rows) opts.onRow(inputRow.get(r.id)!, r.id)
-      return
-    } catch (e) {
-      if (sqlState(e) !== '23505') throw e
-      // Some NIKs were registered before this load: find them, count them as duplicates, retry the rest.
-      const taken = new Set(
-        (await sql<{ h: Buffer }[]>`SELECT nik_hash AS h FROM nik_index WHERE nik_hash = ANY(${rows.map((r) => r.nik_hash)}::bytea[])`).map((r) => r.h.toString('hex')),
-      )
-      const before = rows.length
-      rows = rows.filter((r) => !taken.has(r.nik_hash.toString('hex')))
-      result.duplicates += before - rows.length
-    }
-  }
+  const rows = await withActor(sql, opts.actor, async (tx) => {
+    const claimed = new Set(await claimNiks(tx, batch.rows.map((r) => ({ hash: r.nik_hash, participantId: r.id }))))
+    const fresh = batch.rows.filter((r) => claimed.has(r.id))
+    if (fresh.length) await copyInto(tx, `participant (${PARTICIPANT_COPY_COLUMNS.join(', ')})`, fresh.map(participantLine))
+    return fresh
+  })
+  result.duplicates += batch.rows.length - rows.length
+  if (!rows.length) return
+  result.inserted += rows.length
+  result.firstKpj ??= rows[0]!.kpj
+  result.lastKpj = rows[rows.length - 1]!.kpj
+  if (opts.onRow) for (const r of rows) opts.onRow(inputRow.get(r.id)!, r.id)
 }
 
 async function copyInto(tx: Tx, target: string, lines: string[]): Promise<void> {
   const stream: Writable = await tx.unsafe(`COPY ${target} FROM STDIN`).writable()
-  await new Promise<void>((resolve, reject) => {
-    stream.on('error', reject)
-    stream.on('finish', resolve)
-    // Large chunks: one write per ~1 MB keeps the stream overhead low.
-    let chunk = ''
-    for (const line of lines) {
-      chunk += line
-      if (chunk.length > 1_000_000) {
-        stream.write(chunk)
-        chunk = ''
-      }
+  // pipeline settles on every ending (finish, error, premature close), so a COPY the server
+  // refuses (e.g. a duplicate NIK) rejects here instead of leaving the transaction waiting.
+  await pipeline(Readable.from(chunks(lines)), stream)
+}
+
+/** Joins lines into ~1 MB chunks: one stream write per chunk keeps the overhead low. */
+function* chunks(lines: string[]): Generator<string> {
+  let chunk = ''
+  for (const line of lines) {
+    chunk += line
+    if (chunk.length > 1_000_000) {
+      yield chunk
+      chunk = ''
     }
-    stream.end(chunk)
-  })
+  }
+  if (chunk) yield chunk
 }
 
 /** COPY text format: tab-separated, \N for null, backslash escapes. */

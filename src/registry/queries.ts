@@ -92,6 +92,17 @@ export async function claimNik(db: Db, nikHash: Buffer, participantId: number): 
   return holder?.participant_id
 }
 
+/** Claims many NIKs at once; returns the participant ids whose claim won (the others were taken). */
+export async function claimNiks(db: Db, claims: { hash: Buffer; participantId: number }[]): Promise<number[]> {
+  if (!claims.length) return []
+  const rows = await db<{ participant_id: number }[]>`
+    INSERT INTO nik_index (nik_hash, participant_id)
+    SELECT decode(h, 'hex'), id FROM unnest(${claims.map((c) => c.hash.toString('hex'))}::text[], ${claims.map((c) => c.participantId)}::int8[]) AS c(h, id)
+    ON CONFLICT (nik_hash) DO NOTHING
+    RETURNING participant_id`
+  return rows.map((r) => r.participant_id)
+}
+
 export const participantIdByNikHash = async (db: Db, nikHash: Buffer): Promise<number | undefined> =>
   (await db<{ participant_id: number }[]>`SELECT participant_id FROM nik_index WHERE nik_hash = ${nikHash}`)[0]?.participant_id
 
