@@ -4,16 +4,23 @@ import type { Config } from './platform/config.ts'
 import type { Sql } from './platform/db.ts'
 import type { Logger } from './platform/log.ts'
 import { createHttp, type App, type AppContext } from './platform/http.ts'
+import { loadRegionData, regionRoutes } from './regions/index.ts'
+import { programRoutes } from './programs/index.ts'
+import { createRegistryDeps, participantRoutes } from './registry/index.ts'
+import { contributionRoutes } from './contributions/index.ts'
+import { coverageRoutes } from './coverage/index.ts'
+import { authRoutes, ensureAdmin, securityPlugin } from './auth/index.ts'
+import { auditRoutes } from './audit/index.ts'
 
 /** Reference data every database needs (regions, branch offices); idempotent. */
 export async function loadReferenceData(sql: Sql, config: Config): Promise<void> {
-  void sql
-  void config
+  await loadRegionData(sql, config.branchesFile)
 }
 
 /** Services modules need at run time (keys, vaults), put into ctx.services. */
 export async function startServices(ctx: AppContext, log: Logger): Promise<void> {
-  void ctx
+  await ensureAdmin(ctx, log)
+  ctx.services.registry = await createRegistryDeps(ctx.systemDb, ctx.config)
   void log
 }
 
@@ -22,8 +29,16 @@ export async function buildApp(ctx: AppContext, logger: Logger): Promise<App> {
   return createHttp({
     logger,
     ctx,
+    // Authentication, route access checks, idempotency, security headers, CORS, rate limits.
+    before: securityPlugin,
     routes: async (api) => {
-      void api
+      await api.register(authRoutes)
+      await api.register(auditRoutes)
+      await api.register(regionRoutes)
+      await api.register(programRoutes)
+      await api.register(participantRoutes)
+      await api.register(contributionRoutes)
+      await api.register(coverageRoutes)
     },
   })
 }

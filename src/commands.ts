@@ -9,6 +9,8 @@ import { openMigrated } from './platform/runtime.ts'
 import { SYSTEM_ACTOR, type Actor } from './platform/actor.ts'
 import type { AppContext } from './platform/http.ts'
 import { startServer } from './server.ts'
+import { userCommands } from './auth/index.ts'
+import { auditCommands } from './audit/index.ts'
 import { loadReferenceData, startServices } from './app.ts'
 import { getParticipant, registerParticipant, registryDepsOf, searchParticipants, type RegistrationInput } from './registry/index.ts'
 import { seedDemo } from './demo/seed.ts'
@@ -147,4 +149,6 @@ export const commands: Command[] = [
       })
     },
   },
+  ...userCommands,
+  ...auditCommands,
 ]

@@ -39,7 +39,8 @@ export async function openDatabase(config: Config, opts: OpenOptions = {}): Prom
     else opts.log?.info({ port: embedded.port }, 'using the PostgreSQL of the running Jamsos instance')
   }
   const system = createPool(url, { max: 4 })
-  const app = createPool(url, { max: opts.poolSize ?? 20 })
+  // Requests run as the restricted role: row-level security applies to it (migration 0006).
+  const app = createPool(url, { max: opts.poolSize ?? 20, role: 'jamsos_app' })
   let closed = false
   return {
     url,

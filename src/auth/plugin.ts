@@ -1,0 +1,340 @@
+// The security layer every request passes through, registered on the root instance before any
+// route (src/app.ts → createHttp's `before`):
+//
+//   onRoute       every /api/v1 route must declare config.access, or start-up fails
+//   onRequest     bearer token or cookie session → req.actor; access check (401/403, CSRF)
+//   preParsing    partner requests: keep the raw body to hash it
+//   preValidation partner signature → req.actor; access check
+//                 (then @fastify/rate-limit, per session / partner key / address)
+//   preHandler    Idempotency-Key: replay the first answer, or remember this one
+//   onSend        store the answer under its Idempotency-Key
+//
+// plus helmet's security headers and CORS limited to JAMSOS_CORS_ORIGINS.
+import { Readable } from 'node:stream'
+import cookie from '@fastify/cookie'
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { App } from '../platform/http.ts'
+import { AppError, PlatformErrors } from '../platform/errors.ts'
+import { accessProblem, decideAccess, isWrite, type RouteAccess } from './access.ts'
+import { actorFromUser, resolveSession, type AuthContext } from './accounts.ts'
+import { AuthErrors as E } from './errors.ts'
+import { idempotencyScope, replayable, requestFingerprint, validIdempotencyKey } from './idempotency.ts'
+import { verifySignedRequest, type KeyContext } from './partner-keys.ts'
+import { loadSecretKey, sha256 } from './secrets.ts'
+import { loadAuthSettings, type AuthSettings } from './settings.ts'
+import { sha256Hex } from './signature.ts'
+import * as q from './queries.ts'
+import crypto from 'node:crypto'
+
+export const SESSION_COOKIE = 'jamsos_session'
+export const CSRF_COOKIE = 'jamsos_csrf'
+export const CSRF_HEADER = 'x-csrf-token'
+export const KEY_HEADER = 'x-jamsos-key'
+export const TIMESTAMP_HEADER = 'x-jamsos-timestamp'
+export const SIGNATURE_HEADER = 'x-jamsos-signature'
+
+/** How the current request authenticated. */
+export interface RequestAuth {
+  via: 'bearer' | 'cookie' | 'partner_key' | null
+  sessionId: number | null
+  keyId: string | null
+  csrfHash: Buffer | null
+  /** Credentials were presented and refused; raised only where the route needs a caller. */
+  error: AppError | null
+  /** sha256 of the raw body, for partner signatures. */
+  bodySha256: string | null
+  idempotency: { scope: string; key: string } | null
+  replayed: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: RequestAuth
+  }
+}
+
+/** A route as declared, for the authorization matrix and the docs. */
+export interface DeclaredRoute {
+  method: string
+  url: string
+  access: RouteAccess
+}
+
+const declared = new WeakMap<object, DeclaredRoute[]>()
+
+/** Every /api/v1 route registered on this app with its access declaration. */
+export function declaredRoutes(app: App): DeclaredRoute[] {
+  return [...(declared.get(app) ?? [])]
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** The identity module's settings and keys for this app (shared by the plugin and the routes). */
+export interface AuthRuntime {
+  settings: AuthSettings
+  context(): AuthContext
+  keyContext(): KeyContext
+}
+
+const runtimes = new WeakMap<object, AuthRuntime>()
+
+export function authRuntime(app: App): AuthRuntime {
+  let r = runtimes.get(app.ctx)
+  if (!r) {
+    const ctx = app.ctx
+    const settings = loadAuthSettings(ctx.config, process.env, (ctx.services.authSettings as Partial<AuthSettings> | undefined) ?? {})
+    const secretKey = () => {
+      if (!Buffer.isBuffer(ctx.services.authKey)) ctx.services.authKey = loadSecretKey(settings.secretKey, ctx.config.dataDir)
+      return ctx.services.authKey as Buffer
+    }
+    r = {
+      settings,
+      context: () => ({ db: ctx.db, settings, now: ctx.now() }),
+      keyContext: () => ({ db: ctx.db, settings, now: ctx.now(), secretKey: secretKey() }),
+    }
+    runtimes.set(ctx, r)
+  }
+  return r
+}
+
+/** A partner-signed request: X-Jamsos-Key and no Authorization header (a bearer token wins). */
+function isPartnerRequest(req: FastifyRequest): boolean {
+  return typeof req.headers[KEY_HEADER] === 'string' && req.headers.authorization === undefined
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name]
+  return typeof v === 'string' ? v : undefined
+}
+
+function routeAccess(req: FastifyRequest): RouteAccess | undefined {
+  return (req.routeOptions?.config as { access?: RouteAccess } | undefined)?.access
+}
+
+/** Refuses the request unless its caller may use the route. */
+function enforce(req: FastifyRequest, access: RouteAccess): void {
+  if (access.public) return
+  if (req.auth.error) throw req.auth.error
+  const decision = decideAccess(access, req.actor, req.method)
+  if (decision === 'unauthenticated') throw new AppError(E.AUTH_REQUIRED)
+  if (decision === 'forbidden') {
+    throw new AppError(E.FORBIDDEN, {
+      reason: access.permission && access.roles !== undefined ? `needs the ${access.permission} permission or another role` : `role ${req.actor.role} may not ${req.method} ${req.routeOptions.url}`,
+    })
+  }
+  // A browser sends cookies with any request, including one a hostile page makes; only a page of
+  // ours can read the CSRF token to echo it (synchronizer token, checked against the session).
+  if (req.auth.via === 'cookie' && UNSAFE.has(req.method)) {
+    const given = header(req, CSRF_HEADER)
+    if (!given || !req.auth.csrfHash || !crypto.timingSafeEqual(sha256(given), req.auth.csrfHash)) throw new AppError(E.CSRF_INVALID)
+  }
+}
+
+async function authenticateSession(app: App, req: FastifyRequest): Promise<void> {
+  const authorization = header(req, 'authorization')
+  let token: string | undefined
+  let kind: 'bearer' | 'cookie' = 'bearer'
+  if (authorization !== undefined) {
+    const m = /^Bearer\s+([A-Za-z0-9_-]{10,200})$/i.exec(authorization.trim())
+    if (!m) {
+      req.auth.error = new AppError(E.TOKEN_INVALID, { reason: 'Authorization must be "Bearer <token>"' })
+      return
+    }
+    token = m[1]
+  } else if (!isPartnerRequest(req)) {
+    token = req.cookies?.[SESSION_COOKIE]
+    kind = 'cookie'
+  }
+  if (!token) return
+  try {
+    const s = await resolveSession(authRuntime(app).context(), token, kind)
+    req.actor = actorFromUser(s.user, req.ip)
+    req.auth.via = kind
+    req.auth.sessionId = s.id
+    req.auth.csrfHash = s.csrf_hash
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e
+    req.auth.error = e
+  }
+}
+
+async function authenticatePartner(app: App, req: FastifyRequest): Promise<void> {
+  const keyId = header(req, KEY_HEADER)!
+  const timestamp = header(req, TIMESTAMP_HEADER)
+  const signature = header(req, SIGNATURE_HEADER)
+  if (!timestamp || !signature) {
+    req.auth.error = new AppError(E.SIGNATURE_INVALID, { reason: 'X-Jamsos-Key needs X-Jamsos-Timestamp and X-Jamsos-Signature' })
+    return
+  }
+  try {
+    const { actor, key } = await verifySignedRequest(
+      authRuntime(app).keyContext(),
+      { keyId, timestamp, signature, method: req.method, url: req.url, bodySha256: req.auth.bodySha256 ?? sha256Hex('') },
+      req.ip,
+    )
+    req.actor = actor
+    req.auth.via = 'partner_key'
+    req.auth.keyId = key.key_id
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e
+    req.auth.error = e
+  }
+}
+
+function rateKey(req: FastifyRequest): string {
+  if (req.auth?.sessionId) return `session:${req.auth.sessionId}`
+  if (req.auth?.keyId) return `key:${req.auth.keyId}`
+  return `ip:${req.ip}`
+}
+
+export async function securityPlugin(app: App): Promise<void> {
+  const rt = authRuntime(app)
+  const routes: DeclaredRoute[] = []
+  declared.set(app, routes)
+
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1')) return
+    const access = (route.config as { access?: RouteAccess } | undefined)?.access
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]) as string[]
+    for (const method of methods) {
+      const problem = accessProblem(access, method)
+      if (problem) {
+        throw new Error(
+          `${method} ${route.url}: ${problem}. Every route under /api/v1 declares config: { access: { public: true } | { roles: 'any-authenticated' | Role[], write?, permission? } } (docs/security.md).`,
+        )
+      }
+      if (method !== 'HEAD') routes.push({ method, url: route.url, access: access! })
+    }
+    // The OpenAPI document says how to authenticate and who may call.
+    const schema = (route.schema ??= {}) as { security?: unknown[]; description?: string }
+    if (access!.public) schema.security = []
+    else {
+      schema.security = [{ bearer: [] }, { session: [] }, { partnerSignature: [] }]
+      const who = access!.roles === 'any-authenticated' ? 'any signed-in caller' : `roles ${(access!.roles ?? []).join(', ')}`
+      const extra = access!.permission ? ` with the ${access!.permission} permission` : ''
+      const line = `Access: ${who}${extra}${isWrite(access!, methods[0]!) ? ' (writes)' : ''}.`
+      schema.description = schema.description ? `${schema.description}\n\n${line}` : line
+    }
+  })
+
+  await app.register(cookie)
+  // Default helmet CSP: scripts from 'self' only, inline styles and data: images allowed, which
+  // is what the Swagger UI at /api/docs needs.
+  await app.register(helmet, { global: true })
+  await app.register(cors, {
+    // No configured origin: no CORS headers at all, so only same-origin pages can call.
+    origin: app.ctx.config.corsOrigins.length ? app.ctx.config.corsOrigins : false,
+    credentials: true,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Accept-Language', 'Idempotency-Key', 'X-CSRF-Token', 'X-Jamsos-Key', 'X-Jamsos-Timestamp', 'X-Jamsos-Signature'],
+    exposedHeaders: ['Retry-After', 'Idempotent-Replayed', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+    maxAge: 600,
+  })
+
+  app.decorateRequest('auth', null as unknown as RequestAuth)
+
+  app.addHook('onRequest', async (req) => {
+    req.auth = { via: null, sessionId: null, keyId: null, csrfHash: null, error: null, bodySha256: null, idempotency: null, replayed: false }
+    await authenticateSession(app, req)
+    // Sessions and tokens are refused here, before the body is even read; a partner's signature
+    // covers the body, so its check waits for preValidation.
+    const access = routeAccess(req)
+    if (access && !isPartnerRequest(req)) enforce(req, access)
+  })
+
+  app.addHook('preParsing', async (req, _reply, payload) => {
+    if (!isPartnerRequest(req)) return payload
+    const chunks: Buffer[] = []
+    let size = 0
+    for await (const chunk of payload) {
+      size += (chunk as Buffer).length
+      if (size > app.initialConfig.bodyLimit!) throw new AppError(PlatformErrors.PAYLOAD_TOO_LARGE)
+      chunks.push(chunk as Buffer)
+    }
+    const raw = Buffer.concat(chunks)
+    req.auth.bodySha256 = sha256Hex(raw)
+    const replay = Readable.from(raw.length ? [raw] : []) as Readable & { receivedEncodedLength?: number }
+    replay.receivedEncodedLength = raw.length
+    return replay
+  })
+
+  app.addHook('preValidation', async (req) => {
+    if (!isPartnerRequest(req)) return
+    await authenticatePartner(app, req)
+    const access = routeAccess(req)
+    if (access) enforce(req, access)
+  })
+
+  await app.register(rateLimit, {
+    global: true,
+    // After authentication and the access check, so the limit is per session or partner key.
+    hook: 'preValidation',
+    timeWindow: 60_000,
+    max: (_req, key) => (key.startsWith('ip:') ? rt.settings.anonymousRateLimitPerMinute : rt.settings.rateLimitPerMinute),
+    keyGenerator: rateKey,
+    allowList: (req) => !req.url.startsWith('/api/'),
+  })
+
+  app.addHook('preHandler', async (req, reply) => {
+    if (!UNSAFE.has(req.method) || !req.url.startsWith('/api/v1/')) return
+    const key = header(req, 'idempotency-key')
+    if (key === undefined) return
+    if (!validIdempotencyKey(key)) throw AppError.field(PlatformErrors.INVALID_FORMAT, 'Idempotency-Key', '1 to 255 visible ASCII characters')
+    const scope = idempotencyScope(req.actor)
+    if (!scope) return
+    const db = app.ctx.db
+    const now = app.ctx.now()
+    const fingerprint = requestFingerprint(req.method, req.url, req.body)
+    const claimed = await q.claimIdempotencyKey(db, {
+      scope,
+      key,
+      requestHash: fingerprint,
+      now,
+      expiresAt: new Date(now.getTime() + rt.settings.idempotencyTtlHours * 3_600_000),
+      // A first request that never answered within a minute died with its process.
+      staleBefore: new Date(now.getTime() - 60_000),
+    })
+    if (claimed) {
+      req.auth.idempotency = { scope, key }
+      if (fingerprint.startsWith('00')) await q.deleteExpiredIdempotencyKeys(db, now)
+      return
+    }
+    const prior = await q.findIdempotencyKey(db, scope, key)
+    if (prior && prior.request_hash !== fingerprint) throw new AppError(E.IDEMPOTENCY_KEY_REUSED, { reason: 'same key, different request' })
+    if (!prior || prior.status === null) throw new AppError(E.IDEMPOTENCY_IN_PROGRESS)
+    req.auth.replayed = true
+    reply.code(prior.status).header('idempotent-replayed', 'true')
+    if (prior.content_type) reply.header('content-type', prior.content_type)
+    return reply.send(prior.response ?? undefined)
+  })
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const idem = req.auth?.idempotency
+    if (!idem || req.auth.replayed) return payload
+    req.auth.idempotency = null
+    if (!replayable(reply.statusCode)) {
+      await q.releaseIdempotencyKey(app.ctx.db, idem.scope, idem.key)
+      return payload
+    }
+    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
+    const contentType = reply.getHeader('content-type')
+    await q.completeIdempotencyKey(app.ctx.db, idem.scope, idem.key, reply.statusCode, typeof contentType === 'string' ? contentType : null, body)
+    return payload
+  })
+}
+
+/** Sets the session and CSRF cookies of a browser login. */
+export function setSessionCookies(reply: FastifyReply, token: string, csrfToken: string, expiresAt: Date): void {
+  const common = { path: '/', sameSite: 'lax' as const, secure: 'auto' as const, expires: expiresAt }
+  reply.setCookie(SESSION_COOKIE, token, { ...common, httpOnly: true })
+  // Readable by the page's script, which echoes it in X-CSRF-Token.
+  reply.setCookie(CSRF_COOKIE, csrfToken, { ...common, httpOnly: false })
+}
+
+export function clearSessionCookies(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' })
+  reply.clearCookie(CSRF_COOKIE, { path: '/' })
+}

@@ -1,0 +1,255 @@
+// All SQL of the identity module. Times come from the caller's clock (ctx.now) so that expiry and
+// lock-outs follow the same clock the tests control.
+import type { Db } from '../platform/db.ts'
+import type { Permission, Role } from '../platform/actor.ts'
+
+export interface UserRow {
+  id: number
+  username: string
+  display_name: string
+  role: Role
+  branch_codes: string[]
+  agent_id: number | null
+  partner_id: number | null
+  sponsor_id: number | null
+  participant_id: number | null
+  permissions: Permission[]
+  password_hash: string
+  failed_attempts: number
+  locked_until: Date | null
+  disabled_at: Date | null
+  password_changed_at: Date
+  created_at: Date
+  created_by: number | null
+}
+
+export interface NewUserRow {
+  username: string
+  display_name: string
+  role: Role
+  branch_codes: string[]
+  agent_id: number | null
+  partner_id: number | null
+  sponsor_id: number | null
+  participant_id: number | null
+  permissions: Permission[]
+  password_hash: string
+  password_changed_at: Date
+  created_at: Date
+  created_by: number | null
+}
+
+export const insertUser = async (db: Db, u: NewUserRow): Promise<UserRow> =>
+  (await db<UserRow[]>`
+    INSERT INTO app_user (username, display_name, role, branch_codes, agent_id, partner_id, sponsor_id, participant_id,
+                          permissions, password_hash, password_changed_at, created_at, created_by)
+    VALUES (${u.username}, ${u.display_name}, ${u.role}, ${u.branch_codes}::text[], ${u.agent_id}, ${u.partner_id}, ${u.sponsor_id},
+            ${u.participant_id}, ${u.permissions}::text[], ${u.password_hash}, ${u.password_changed_at}, ${u.created_at}, ${u.created_by})
+    RETURNING *`)[0]!
+
+export const findUserByUsername = async (db: Db, username: string, opts: { forUpdate?: boolean } = {}): Promise<UserRow | undefined> =>
+  opts.forUpdate
+    ? (await db<UserRow[]>`SELECT * FROM app_user WHERE username = ${username} FOR UPDATE`)[0]
+    : (await db<UserRow[]>`SELECT * FROM app_user WHERE username = ${username}`)[0]
+
+export const findUserById = async (db: Db, id: number, opts: { forUpdate?: boolean } = {}): Promise<UserRow | undefined> =>
+  opts.forUpdate
+    ? (await db<UserRow[]>`SELECT * FROM app_user WHERE id = ${id} FOR UPDATE`)[0]
+    : (await db<UserRow[]>`SELECT * FROM app_user WHERE id = ${id}`)[0]
+
+export const countAdmins = async (db: Db): Promise<number> =>
+  (await db<{ n: number }[]>`SELECT count(*)::int AS n FROM app_user WHERE role = 'admin' AND disabled_at IS NULL`)[0]!.n
+
+export interface UserFilter {
+  role?: Role | undefined
+  branchCode?: string | undefined
+  q?: string | undefined
+  limit: number
+  afterId?: number | undefined
+}
+
+export const listUsers = (db: Db, f: UserFilter): Promise<UserRow[]> =>
+  db<UserRow[]>`
+    SELECT * FROM app_user
+    WHERE true
+      ${f.role ? db`AND role = ${f.role}` : db``}
+      ${f.branchCode ? db`AND ${f.branchCode} = ANY (branch_codes)` : db``}
+      ${f.q ? db`AND (username LIKE ${likePrefix(f.q.toLowerCase())} OR jamsos_fold(display_name) LIKE ${'%' + escapeLike(f.q.toLowerCase()) + '%'})` : db``}
+      ${f.afterId ? db`AND id > ${f.afterId}` : db``}
+    ORDER BY id
+    LIMIT ${f.limit}`
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+const likePrefix = (s: string) => `${escapeLike(s)}%`
+
+export const recordLoginFailure = (db: Db, id: number, failedAttempts: number, lockedUntil: Date | null) =>
+  db`UPDATE app_user SET failed_attempts = ${failedAttempts}, locked_until = ${lockedUntil} WHERE id = ${id}`
+
+export const recordLoginSuccess = (db: Db, id: number) =>
+  db`UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE id = ${id} AND (failed_attempts <> 0 OR locked_until IS NOT NULL)`
+
+export const setPasswordHash = (db: Db, id: number, hash: string, at: Date) =>
+  db`UPDATE app_user SET password_hash = ${hash}, password_changed_at = ${at}, failed_attempts = 0, locked_until = NULL WHERE id = ${id}`
+
+export const rehashPassword = (db: Db, id: number, hash: string) => db`UPDATE app_user SET password_hash = ${hash} WHERE id = ${id}`
+
+export const disableUser = async (db: Db, id: number, at: Date): Promise<UserRow | undefined> =>
+  (await db<UserRow[]>`UPDATE app_user SET disabled_at = coalesce(disabled_at, ${at}) WHERE id = ${id} RETURNING *`)[0]
+
+// Sessions and bearer tokens ---------------------------------------------------------------------
+
+export interface SessionRow {
+  id: number
+  kind: 'cookie' | 'bearer'
+  user_id: number
+  csrf_hash: Buffer | null
+  created_at: Date
+  expires_at: Date
+  revoked_at: Date | null
+}
+
+export const insertSession = async (
+  db: Db,
+  s: { tokenHash: Buffer; kind: 'cookie' | 'bearer'; userId: number; csrfHash: Buffer | null; createdAt: Date; expiresAt: Date; ip: string | null },
+): Promise<SessionRow> =>
+  (await db<SessionRow[]>`
+    INSERT INTO auth_session (token_hash, kind, user_id, csrf_hash, created_at, expires_at, ip)
+    VALUES (${s.tokenHash}, ${s.kind}, ${s.userId}, ${s.csrfHash}, ${s.createdAt}, ${s.expiresAt}, ${s.ip})
+    RETURNING id, kind, user_id, csrf_hash, created_at, expires_at, revoked_at`)[0]!
+
+export type SessionWithUser = SessionRow & { user: UserRow }
+
+export async function findSession(db: Db, tokenHash: Buffer, kind: 'cookie' | 'bearer'): Promise<SessionWithUser | undefined> {
+  const [row] = await db<(UserRow & { s_id: number; s_csrf_hash: Buffer | null; s_created_at: Date; s_expires_at: Date; s_revoked_at: Date | null })[]>`
+    SELECT u.*, s.id AS s_id, s.csrf_hash AS s_csrf_hash, s.created_at AS s_created_at, s.expires_at AS s_expires_at, s.revoked_at AS s_revoked_at
+    FROM auth_session s JOIN app_user u ON u.id = s.user_id
+    WHERE s.token_hash = ${tokenHash} AND s.kind = ${kind}`
+  if (!row) return undefined
+  const { s_id, s_csrf_hash, s_created_at, s_expires_at, s_revoked_at, ...user } = row
+  return { id: s_id, kind, user_id: user.id, csrf_hash: s_csrf_hash, created_at: s_created_at, expires_at: s_expires_at, revoked_at: s_revoked_at, user }
+}
+
+export const revokeSession = (db: Db, id: number, at: Date) =>
+  db`UPDATE auth_session SET revoked_at = ${at} WHERE id = ${id} AND revoked_at IS NULL`
+
+export const revokeUserSessions = (db: Db, userId: number, at: Date, exceptId?: number) =>
+  db`UPDATE auth_session SET revoked_at = ${at}
+     WHERE user_id = ${userId} AND revoked_at IS NULL ${exceptId ? db`AND id <> ${exceptId}` : db``}`
+
+/** Sessions long expired are of no use to anyone; a day's grace keeps "expired" distinct from "unknown". */
+export const deleteExpiredSessions = (db: Db, before: Date) => db`DELETE FROM auth_session WHERE expires_at < ${before}`
+
+// Per-address throttle ---------------------------------------------------------------------------
+
+export const insertAuthFailure = (db: Db, ip: string, username: string | null, at: Date) =>
+  db`INSERT INTO auth_failure (ip, username, at) VALUES (${ip}, ${username}, ${at})`
+
+export const recentFailures = async (db: Db, ip: string, since: Date): Promise<Date[]> =>
+  (await db<{ at: Date }[]>`SELECT at FROM auth_failure WHERE ip = ${ip} AND at > ${since} ORDER BY at`).map((r) => r.at)
+
+export const deleteOldFailures = (db: Db, before: Date) => db`DELETE FROM auth_failure WHERE at <= ${before}`
+
+// Partner keys -----------------------------------------------------------------------------------
+
+export interface PartnerKeyRow {
+  key_id: string
+  partner_id: number
+  secret_cipher: Buffer
+  created_at: Date
+  created_by: number | null
+  expires_at: Date | null
+  revoked_at: Date | null
+  replaced_by: string | null
+}
+
+export const insertPartnerKey = async (
+  db: Db,
+  k: { keyId: string; partnerId: number; secretCipher: Buffer; createdAt: Date; createdBy: number | null },
+): Promise<PartnerKeyRow> =>
+  (await db<PartnerKeyRow[]>`
+    INSERT INTO partner_key (key_id, partner_id, secret_cipher, created_at, created_by)
+    VALUES (${k.keyId}, ${k.partnerId}, ${k.secretCipher}, ${k.createdAt}, ${k.createdBy})
+    RETURNING *`)[0]!
+
+export const findPartnerKey = async (db: Db, keyId: string, opts: { forUpdate?: boolean } = {}): Promise<PartnerKeyRow | undefined> =>
+  opts.forUpdate
+    ? (await db<PartnerKeyRow[]>`SELECT * FROM partner_key WHERE key_id = ${keyId} FOR UPDATE`)[0]
+    : (await db<PartnerKeyRow[]>`SELECT * FROM partner_key WHERE key_id = ${keyId}`)[0]
+
+export const listPartnerKeys = (db: Db, partnerId: number): Promise<PartnerKeyRow[]> =>
+  db<PartnerKeyRow[]>`SELECT * FROM partner_key WHERE partner_id = ${partnerId} ORDER BY created_at, key_id`
+
+export const expirePartnerKey = async (db: Db, keyId: string, expiresAt: Date, replacedBy: string): Promise<PartnerKeyRow> =>
+  (await db<PartnerKeyRow[]>`
+    UPDATE partner_key SET expires_at = least(coalesce(expires_at, ${expiresAt}), ${expiresAt}), replaced_by = ${replacedBy}
+    WHERE key_id = ${keyId} RETURNING *`)[0]!
+
+export const revokePartnerKey = async (db: Db, keyId: string, at: Date): Promise<PartnerKeyRow> =>
+  (await db<PartnerKeyRow[]>`UPDATE partner_key SET revoked_at = coalesce(revoked_at, ${at}) WHERE key_id = ${keyId} RETURNING *`)[0]!
+
+/** Remembers a signature; false when it was already seen (a replay). */
+export const claimSignature = async (db: Db, signature: string, expiresAt: Date): Promise<boolean> =>
+  (await db`INSERT INTO signature_replay (signature, expires_at) VALUES (${signature}, ${expiresAt}) ON CONFLICT DO NOTHING RETURNING 1`)
+    .length === 1
+
+export const deleteExpiredSignatures = (db: Db, before: Date) => db`DELETE FROM signature_replay WHERE expires_at < ${before}`
+
+// Idempotency ------------------------------------------------------------------------------------
+
+export interface IdempotencyRow {
+  scope: string
+  key: string
+  request_hash: string
+  status: number | null
+  content_type: string | null
+  response: string | null
+  created_at: Date
+  expires_at: Date
+}
+
+/**
+ * Claims a key for a first request; also takes over a key whose record expired or whose first
+ * request died without answering (pending past `staleBefore`). Returns false when someone holds it.
+ */
+export const claimIdempotencyKey = async (
+  db: Db,
+  k: { scope: string; key: string; requestHash: string; now: Date; expiresAt: Date; staleBefore: Date },
+): Promise<boolean> =>
+  (
+    await db`
+      INSERT INTO idempotency_key (scope, key, request_hash, created_at, expires_at)
+      VALUES (${k.scope}, ${k.key}, ${k.requestHash}, ${k.now}, ${k.expiresAt})
+      ON CONFLICT (scope, key) DO UPDATE
+        SET request_hash = excluded.request_hash, status = NULL, content_type = NULL, response = NULL,
+            created_at = excluded.created_at, expires_at = excluded.expires_at
+        WHERE idempotency_key.expires_at <= ${k.now}
+           OR (idempotency_key.status IS NULL AND idempotency_key.created_at < ${k.staleBefore})
+      RETURNING 1`
+  ).length === 1
+
+export const findIdempotencyKey = async (db: Db, scope: string, key: string): Promise<IdempotencyRow | undefined> =>
+  (await db<IdempotencyRow[]>`SELECT * FROM idempotency_key WHERE scope = ${scope} AND key = ${key}`)[0]
+
+export const completeIdempotencyKey = (db: Db, scope: string, key: string, status: number, contentType: string | null, response: string | null) =>
+  db`UPDATE idempotency_key SET status = ${status}, content_type = ${contentType}, response = ${response}
+     WHERE scope = ${scope} AND key = ${key} AND status IS NULL`
+
+export const releaseIdempotencyKey = (db: Db, scope: string, key: string) =>
+  db`DELETE FROM idempotency_key WHERE scope = ${scope} AND key = ${key} AND status IS NULL`
+
+export const deleteExpiredIdempotencyKeys = (db: Db, before: Date) => db`DELETE FROM idempotency_key WHERE expires_at < ${before}`
+
+// Agent territory --------------------------------------------------------------------------------
+
+export async function replaceAgentTerritory(db: Db, agentId: number, villageCodes: string[]): Promise<void> {
+  await db`DELETE FROM agent_territory WHERE agent_id = ${agentId}`
+  if (villageCodes.length)
+    await db`INSERT INTO agent_territory (agent_id, village_code) SELECT ${agentId}, v FROM unnest(${villageCodes}::text[]) AS v ON CONFLICT DO NOTHING`
+}
+
+export const agentTerritory = async (db: Db, agentId: number): Promise<string[]> =>
+  (await db<{ village_code: string }[]>`SELECT village_code FROM agent_territory WHERE agent_id = ${agentId} ORDER BY village_code`).map(
+    (r) => r.village_code,
+  )

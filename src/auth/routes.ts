@@ -1,0 +1,356 @@
+// HTTP routes of the identity module (under /api/v1): login and tokens, the caller's own account,
+// and the administrator's user and partner-key management.
+import { Type } from 'typebox'
+import type { FastifyReply } from 'fastify'
+import type { App } from '../platform/http.ts'
+import { AppError } from '../platform/errors.ts'
+import { ErrorResponse } from '../platform/schemas.ts'
+import {
+  changePassword,
+  checkCredentials,
+  createUser,
+  disableAccount,
+  endSession,
+  issueSession,
+  resetPassword,
+  userView,
+  USERNAME_PATTERN,
+} from './accounts.ts'
+import { AuthErrors as E } from './errors.ts'
+import { createPartnerKey, listPartnerKeys, revokePartnerKey, rotatePartnerKey } from './partner-keys.ts'
+import { authRuntime, clearSessionCookies, setSessionCookies } from './plugin.ts'
+import * as q from './queries.ts'
+
+const Role = Type.Union([
+  Type.Literal('admin'),
+  Type.Literal('management'),
+  Type.Literal('branch_officer'),
+  Type.Literal('agent'),
+  Type.Literal('partner'),
+  Type.Literal('sponsor'),
+  Type.Literal('participant'),
+])
+const Permission = Type.Union([Type.Literal('nik:reveal')])
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+
+const User = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  displayName: Type.String(),
+  role: Role,
+  branchCodes: Type.Array(Type.String()),
+  agentId: Nullable(Type.Integer()),
+  partnerId: Nullable(Type.Integer()),
+  sponsorId: Nullable(Type.Integer()),
+  participantId: Nullable(Type.Integer()),
+  permissions: Type.Array(Permission),
+  disabledAt: Nullable(Type.String({ format: 'date-time' })),
+  lockedUntil: Nullable(Type.String({ format: 'date-time' })),
+  createdAt: Type.String({ format: 'date-time' }),
+  passwordChangedAt: Type.String({ format: 'date-time' }),
+})
+
+const Credentials = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+)
+
+const Password = Type.String({ minLength: 1, maxLength: 200, description: 'At least 10 characters, not a common password' })
+
+const PartnerKey = Type.Object({
+  keyId: Type.String(),
+  partnerId: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+  expiresAt: Nullable(Type.String({ format: 'date-time' })),
+  revokedAt: Nullable(Type.String({ format: 'date-time' })),
+  replacedBy: Nullable(Type.String()),
+  active: Type.Boolean(),
+})
+const NewPartnerKey = Type.Intersect([PartnerKey, Type.Object({ secret: Type.String({ description: 'Shown once; store it now' }) })])
+
+const ADMIN = { access: { roles: ['admin'] } } as const
+const LOCKED = { 423: ErrorResponse }
+
+function retryAfter(reply: FastifyReply, e: unknown): never {
+  if (e instanceof AppError && typeof e.details?.retryAfterSeconds === 'number') reply.header('retry-after', String(e.details.retryAfterSeconds))
+  throw e
+}
+
+export async function authRoutes(app: App): Promise<void> {
+  const rt = authRuntime(app)
+
+  app.post(
+    '/auth/login',
+    {
+      config: { access: { public: true } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Browser login: sets an httpOnly session cookie; echo csrfToken in X-CSRF-Token on every change',
+        body: Credentials,
+        response: {
+          200: Type.Object({ user: User, csrfToken: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }),
+          ...LOCKED,
+        },
+      },
+    },
+    async (req, reply) => {
+      const c = rt.context()
+      const user = await checkCredentials(c, req.body.username, req.body.password, req.ip).catch((e) => retryAfter(reply, e))
+      const s = await issueSession(c, user, 'cookie', req.ip)
+      setSessionCookies(reply, s.token, s.csrfToken!, s.expiresAt)
+      return { user: userView(user), csrfToken: s.csrfToken!, expiresAt: s.expiresAt.toISOString() }
+    },
+  )
+
+  app.post(
+    '/auth/token',
+    {
+      config: { access: { public: true } },
+      schema: {
+        tags: ['auth'],
+        summary: 'API login: a short-lived bearer token (Authorization: Bearer …)',
+        body: Credentials,
+        response: {
+          200: Type.Object({
+            accessToken: Type.String(),
+            tokenType: Type.Literal('Bearer'),
+            expiresIn: Type.Integer({ description: 'Seconds' }),
+            expiresAt: Type.String({ format: 'date-time' }),
+          }),
+          ...LOCKED,
+        },
+      },
+    },
+    async (req, reply) => {
+      const c = rt.context()
+      const user = await checkCredentials(c, req.body.username, req.body.password, req.ip).catch((e) => retryAfter(reply, e))
+      const s = await issueSession(c, user, 'bearer', req.ip)
+      return { accessToken: s.token, tokenType: 'Bearer' as const, expiresIn: rt.settings.bearerTtlSeconds, expiresAt: s.expiresAt.toISOString() }
+    },
+  )
+
+  app.post(
+    '/auth/logout',
+    {
+      // Ends the caller's own session: not a change to anyone's data, so management may too.
+      config: { access: { roles: 'any-authenticated', write: false } },
+      schema: { tags: ['auth'], summary: 'Ends the session or revokes the bearer token in use', response: { 204: Type.Null() } },
+    },
+    async (req, reply) => {
+      if (req.auth.sessionId !== null) await endSession(rt.context(), req.auth.sessionId)
+      if (req.auth.via === 'cookie') clearSessionCookies(reply)
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.get(
+    '/auth/me',
+    {
+      config: { access: { roles: 'any-authenticated' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who you are and what you may reach',
+        response: {
+          200: Type.Object({
+            kind: Type.String({ description: 'user or partner_key' }),
+            name: Type.String(),
+            role: Role,
+            branchCodes: Type.Array(Type.String()),
+            agentId: Nullable(Type.Integer()),
+            partnerId: Nullable(Type.Integer()),
+            sponsorId: Nullable(Type.Integer()),
+            participantId: Nullable(Type.Integer()),
+            permissions: Type.Array(Permission),
+            user: Nullable(User),
+            keyId: Nullable(Type.String()),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const a = req.actor
+      const user = a.userId !== null ? await q.findUserById(app.ctx.db, a.userId) : undefined
+      return {
+        kind: a.kind,
+        name: a.name,
+        role: a.role!,
+        branchCodes: a.branchCodes,
+        agentId: a.agentId,
+        partnerId: a.partnerId,
+        sponsorId: a.sponsorId,
+        participantId: a.participantId,
+        permissions: a.permissions,
+        user: user ? userView(user) : null,
+        keyId: req.auth.keyId,
+      }
+    },
+  )
+
+  app.post(
+    '/auth/password',
+    {
+      // The caller's own credential, not registry data: management changes its password too.
+      config: { access: { roles: 'any-authenticated', write: false } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your own password; your other sessions end',
+        body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }),
+        response: { 204: Type.Null(), ...LOCKED },
+      },
+    },
+    async (req, reply) => {
+      await changePassword(rt.context(), req.actor, req.auth.sessionId, req.body.currentPassword, req.body.newPassword).catch((e) => retryAfter(reply, e))
+      return reply.code(204).send(null)
+    },
+  )
+
+  // Users (administrators) -------------------------------------------------------------------
+
+  app.get(
+    '/users',
+    {
+      config: ADMIN,
+      schema: {
+        tags: ['users'],
+        summary: 'Accounts, by id',
+        querystring: Type.Object({
+          role: Type.Optional(Role),
+          branchCode: Type.Optional(Type.String({ maxLength: 20 })),
+          q: Type.Optional(Type.String({ maxLength: 100, description: 'Username prefix or part of the display name' })),
+          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+          cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(User), nextCursor: Nullable(Type.String()) }) },
+      },
+    },
+    async (req) => {
+      const f = req.query
+      const rows = await q.listUsers(app.ctx.db, {
+        role: f.role,
+        branchCode: f.branchCode,
+        q: f.q,
+        limit: f.limit + 1,
+        afterId: f.cursor ? Number(f.cursor) : undefined,
+      })
+      const page = rows.slice(0, f.limit)
+      return { items: page.map(userView), nextCursor: rows.length > f.limit ? String(page[page.length - 1]!.id) : null }
+    },
+  )
+
+  const UserId = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+
+  app.get(
+    '/users/:id',
+    { config: ADMIN, schema: { tags: ['users'], summary: 'One account', params: UserId, response: { 200: User } } },
+    async (req) => {
+      const u = await q.findUserById(app.ctx.db, req.params.id)
+      if (!u) throw new AppError(E.USER_NOT_FOUND)
+      return userView(u)
+    },
+  )
+
+  app.post(
+    '/users',
+    {
+      config: ADMIN,
+      schema: {
+        tags: ['users'],
+        summary: 'Create an account; without a password one is generated and shown once',
+        body: Type.Object(
+          {
+            username: Type.String({ pattern: USERNAME_PATTERN, description: 'Lower case: a-z, 0-9, dot, dash, underscore' }),
+            displayName: Type.String({ minLength: 1, maxLength: 150 }),
+            role: Role,
+            branchCodes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 100, description: 'Branch officers' })),
+            agentId: Type.Optional(Type.Integer({ minimum: 1 })),
+            partnerId: Type.Optional(Type.Integer({ minimum: 1 })),
+            sponsorId: Type.Optional(Type.Integer({ minimum: 1 })),
+            participantId: Type.Optional(Type.Integer({ minimum: 1 })),
+            permissions: Type.Optional(Type.Array(Permission, { uniqueItems: true })),
+            password: Type.Optional(Password),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ user: User, generatedPassword: Type.Optional(Type.String({ description: 'Shown once' })) }) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await createUser(rt.context(), req.actor, req.body)),
+  )
+
+  app.post(
+    '/users/:id/disable',
+    {
+      config: ADMIN,
+      schema: { tags: ['users'], summary: 'Disable an account; its sessions and tokens end at once', params: UserId, response: { 200: User } },
+    },
+    async (req) => disableAccount(rt.context(), req.actor, req.params.id),
+  )
+
+  app.post(
+    '/users/:id/reset-password',
+    {
+      config: ADMIN,
+      schema: {
+        tags: ['users'],
+        summary: 'Set a new password (generated when omitted, shown once); unlocks the account and ends its sessions',
+        params: UserId,
+        body: Type.Optional(Type.Object({ password: Type.Optional(Password) }, { additionalProperties: false })),
+        response: { 200: Type.Object({ user: User, generatedPassword: Type.Optional(Type.String()) }) },
+      },
+    },
+    async (req) => resetPassword(rt.context(), req.actor, req.params.id, req.body?.password),
+  )
+
+  // Partner keys (administrators) ------------------------------------------------------------
+
+  const PartnerId = Type.Object({ partnerId: Type.Integer({ minimum: 1 }) })
+  const KeyId = Type.Object({ keyId: Type.String({ pattern: '^pk_[0-9a-f]{16}$' }) })
+
+  app.post(
+    '/partners/:partnerId/keys',
+    {
+      config: ADMIN,
+      schema: { tags: ['partner keys'], summary: 'Issue an API key; the secret is shown once', params: PartnerId, response: { 201: NewPartnerKey } },
+    },
+    async (req, reply) => reply.code(201).send(await createPartnerKey(rt.keyContext(), req.actor, req.params.partnerId)),
+  )
+
+  app.get(
+    '/partners/:partnerId/keys',
+    {
+      config: ADMIN,
+      schema: { tags: ['partner keys'], summary: "A partner's keys (never their secrets)", params: PartnerId, response: { 200: Type.Object({ items: Type.Array(PartnerKey) }) } },
+    },
+    async (req) => ({ items: await listPartnerKeys(rt.context(), req.params.partnerId) }),
+  )
+
+  app.post(
+    '/partner-keys/:keyId/rotate',
+    {
+      config: ADMIN,
+      schema: {
+        tags: ['partner keys'],
+        summary: 'Issue a replacement key; the old one keeps working for the overlap window',
+        params: KeyId,
+        body: Type.Optional(
+          Type.Object({ overlapHours: Type.Optional(Type.Integer({ minimum: 0, maximum: 24 * 30, description: 'Default 24' })) }, { additionalProperties: false }),
+        ),
+        response: { 201: Type.Object({ newKey: NewPartnerKey, oldKey: PartnerKey }) },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await rotatePartnerKey(rt.keyContext(), req.actor, req.params.keyId, req.body?.overlapHours ?? rt.settings.keyOverlapHours)),
+  )
+
+  app.post(
+    '/partner-keys/:keyId/revoke',
+    {
+      config: ADMIN,
+      schema: { tags: ['partner keys'], summary: 'Revoke a key at once', params: KeyId, response: { 200: PartnerKey } },
+    },
+    async (req) => revokePartnerKey(rt.context(), req.actor, req.params.keyId),
+  )
+}
