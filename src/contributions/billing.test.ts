@@ -1,0 +1,150 @@
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { SYSTEM_ACTOR } from '../platform/actor.ts'
+import { AppError } from '../platform/errors.ts'
+import { loadConfig } from '../platform/config.ts'
+import { withActor } from '../platform/actor.ts'
+import { testDatabase, type TestDatabase } from '../../test/db.ts'
+import { registration } from '../../test/fixtures.ts'
+import { TEST_NIK_INDEX_KEY, TEST_NIK_KEY } from '../../test/app.ts'
+import { createRegistryDeps, idFromKpj, paymentCodeFor, registerParticipant, type RegistryDeps } from '../registry/index.ts'
+import { coverageReport } from '../coverage/index.ts'
+import { createBill, listBills, listPayments, postPayment } from './index.ts'
+
+let db: TestDatabase
+let deps: RegistryDeps
+const actor = { ...SYSTEM_ACTOR, name: 'test' }
+const policy = { graceMonths: 3, billMonths: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] }
+const at = (iso: string) => ({ db: db.sql, actor, now: new Date(iso), policy, registry: deps })
+
+before(async () => {
+  db = await testDatabase()
+  deps = await createRegistryDeps(db.sql, loadConfig({ JAMSOS_NIK_KEY: TEST_NIK_KEY, JAMSOS_NIK_INDEX_KEY: TEST_NIK_INDEX_KEY }))
+})
+after(() => db.close())
+
+async function member(registeredAt: string, over: Parameters<typeof registration>[0] = {}) {
+  return registerParticipant({ db: db.sql, deps, actor, now: new Date(registeredAt) }, registration(over))
+}
+async function coverage(kpj: string, on: string) {
+  return withActor(db.sql, actor, (tx) => coverageReport(tx, idFromKpj(kpj), on, policy))
+}
+const count = async (table: string) => (await db.sql.unsafe(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n as number
+const pay = (now: string, paymentCode: string, amount: number, reference: string, paidAt = now) =>
+  postPayment({ db: db.sql, actor, now: new Date(now) }, { paymentCode, amount, reference, channel: 'bank_va', paidAt })
+
+test('a new member is unpaid; three months at Rp16,800 cost Rp50,400 and make them active through March', async () => {
+  const p = await member('2024-01-10T02:00:00Z')
+  assert.equal((await coverage(p.kpj, '2024-01-15')).status, 'unpaid')
+  const bill = await createBill(at('2024-01-10T03:00:00Z'), p.kpj, 3)
+  assert.deepEqual(bill.periods, ['2024-01', '2024-02', '2024-03'])
+  assert.equal(bill.amount, 50_400)
+  assert.match(bill.paymentCode, /^\d{15}$/)
+  assert.equal(bill.expiresAt, '2024-01-31T17:00:00.000Z', 'payable until the end of January in Jakarta')
+  const posted = await pay('2024-01-10T04:00:00Z', bill.paymentCode, 50_400, 'VA-0001')
+  assert.equal(posted.created, true)
+  assert.deepEqual(posted.payment.periods, bill.periods)
+  const c = await coverage(p.kpj, '2024-02-29')
+  assert.equal(c.status, 'active')
+  assert.equal(c.paidThrough, '2024-03')
+  assert.equal((await coverage(p.kpj, '2024-03-31')).status, 'active')
+  const g = await coverage(p.kpj, '2024-04-01')
+  assert.equal(g.status, 'grace')
+  assert.deepEqual(g.arrears, ['2024-04'])
+  assert.equal(g.graceUntil, '2024-06-30')
+  assert.equal((await coverage(p.kpj, '2024-07-01')).status, 'lapsed')
+  // The status of a past date is what was known then: on 9 January nothing was paid yet.
+  assert.equal((await coverage(p.kpj, '2024-01-09')).status, 'unpaid')
+})
+
+test('the same payment notification twice changes nothing; the same reference for another amount is refused', async () => {
+  const p = await member('2024-01-10T02:00:00Z')
+  const bill = await createBill(at('2024-01-10T03:00:00Z'), p.kpj, 1)
+  const first = await pay('2024-01-10T04:00:00Z', bill.paymentCode, 16_800, 'VA-TWICE')
+  const counts = [await count('payment'), await count('coverage_month')]
+  const again = await pay('2024-01-10T05:00:00Z', bill.paymentCode, 16_800, 'VA-TWICE')
+  assert.equal(again.created, false)
+  assert.deepEqual(again.payment, first.payment)
+  assert.deepEqual([await count('payment'), await count('coverage_month')], counts)
+  await assert.rejects(pay('2024-01-10T05:00:00Z', bill.paymentCode, 33_600, 'VA-TWICE'), (e: AppError) => e.code === 'PAYMENT_REFERENCE_CONFLICT' && e.status === 409)
+  const second = await createBill(at('2024-01-10T06:00:00Z'), p.kpj, 1)
+  await assert.rejects(pay('2024-01-10T06:30:00Z', bill.paymentCode, 16_800, 'VA-OTHER'), (e: AppError) => e.code === 'BILL_ALREADY_PAID')
+  assert.deepEqual(second.periods, ['2024-02'], 'the next bill starts after the paid month')
+})
+
+test('a wrong amount, an unknown code, a superseded or expired bill are refused with their codes and write nothing', async () => {
+  const p = await member('2024-03-05T02:00:00Z')
+  const old = await createBill(at('2024-03-05T03:00:00Z'), p.kpj, 1)
+  const bill = await createBill(at('2024-03-05T03:05:00Z'), p.kpj, 2)
+  const before = [await count('payment'), await count('coverage_month'), await count('payment_reference')]
+  await assert.rejects(pay('2024-03-05T04:00:00Z', bill.paymentCode, 33_000, 'R-1'), (e: AppError) => {
+    assert.equal(e.code, 'PAYMENT_AMOUNT_MISMATCH')
+    assert.equal(e.fields[0]!.path, 'amount')
+    assert.deepEqual(e.details, { expected: 33_600 })
+    return true
+  })
+  await assert.rejects(pay('2024-03-05T04:00:00Z', old.paymentCode, 16_800, 'R-2'), (e: AppError) => e.code === 'BILL_SUPERSEDED')
+  await assert.rejects(pay('2024-03-05T04:00:00Z', paymentCodeFor(idFromKpj(p.kpj), 99), 16_800, 'R-3'), (e: AppError) => e.code === 'BILL_NOT_FOUND' && e.fields[0]!.path === 'paymentCode')
+  await assert.rejects(pay('2024-03-05T04:00:00Z', '123456789012345', 16_800, 'R-4'), (e: AppError) => e.code === 'PAYMENT_CODE_INVALID')
+  await assert.rejects(pay('2024-04-02T04:00:00Z', bill.paymentCode, 33_600, 'R-5'), (e: AppError) => e.code === 'BILL_EXPIRED' && e.fields[0]!.path === 'paidAt')
+  await assert.rejects(pay('2024-03-05T04:00:00Z', bill.paymentCode, 33_600, 'R-6', '2024-03-06T04:00:00Z'), (e: AppError) => e.code === 'PAYMENT_DATE_INVALID')
+  assert.deepEqual([await count('payment'), await count('coverage_month'), await count('payment_reference')], before)
+  const bills = await listBills(at('2024-03-05T05:00:00Z'), p.kpj)
+  assert.deepEqual(bills.map((b) => b.status), ['open', 'superseded'])
+})
+
+test('arrears paid at 23:30 WIB on the last day of grace keep the membership unbroken', async () => {
+  const p = await member('2024-01-10T02:00:00Z')
+  const first = await createBill(at('2024-01-10T03:00:00Z'), p.kpj, 3)
+  await pay('2024-01-10T04:00:00Z', first.paymentCode, 50_400, 'A-1')
+  const arrears = await createBill(at('2024-06-30T10:00:00Z'), p.kpj, 3)
+  assert.deepEqual(arrears.periods, ['2024-04', '2024-05', '2024-06'], 'arrears first while in grace')
+  // 16:30 UTC is 23:30 in Jakarta, still 30 June.
+  await pay('2024-06-30T16:30:00Z', arrears.paymentCode, 50_400, 'A-2')
+  const c = await coverage(p.kpj, '2024-06-30')
+  assert.equal(c.status, 'active')
+  assert.equal(c.paidThrough, '2024-06')
+  assert.equal(c.reactivated, false)
+  assert.deepEqual(c.history.map((h) => h.event), ['first_payment', 'grace_started', 'arrears_paid'])
+})
+
+test('a payment at 23:30 UTC on the last day of a month is already the 1st in Jakarta: the June bill expired and the member lapsed', async () => {
+  const p = await member('2024-01-10T02:00:00Z')
+  const first = await createBill(at('2024-01-10T03:00:00Z'), p.kpj, 3)
+  await pay('2024-01-10T04:00:00Z', first.paymentCode, 50_400, 'L-1')
+  const arrears = await createBill(at('2024-06-30T10:00:00Z'), p.kpj, 3)
+  await assert.rejects(pay('2024-07-01T00:00:00Z', arrears.paymentCode, 50_400, 'L-2', '2024-06-30T23:30:00Z'), (e: AppError) => e.code === 'BILL_EXPIRED')
+  assert.equal((await coverage(p.kpj, '2024-07-01')).status, 'lapsed')
+  // A lapsed member restarts from the current month: no arrears.
+  const restart = await createBill(at('2024-07-01T01:00:00Z'), p.kpj, 1)
+  assert.deepEqual(restart.periods, ['2024-07'])
+  await pay('2024-07-01T02:00:00Z', restart.paymentCode, 16_800, 'L-3')
+  const c = await coverage(p.kpj, '2024-07-15')
+  assert.equal(c.status, 'active')
+  assert.equal(c.reactivated, true)
+  assert.equal(c.activeSince, '2024-07-01')
+  assert.deepEqual(c.history.map((h) => [h.from, h.event]), [
+    ['2024-01-10', 'first_payment'],
+    ['2024-04-01', 'grace_started'],
+    ['2024-07-01', 'lapsed'],
+    ['2024-07-01', 'reactivated'],
+  ])
+  assert.deepEqual((await listPayments(at('2024-07-02T00:00:00Z'), p.kpj)).map((x) => x.reference), ['L-3', 'L-1'])
+})
+
+test('PP 50/2025: an ojek driver billed in December 2025 for three months pays 16,800 + 8,400 + 8,400', async () => {
+  const p = await member('2025-12-01T02:00:00Z', { occupation: 'ojek', ecosystem: 'e-commerce' })
+  const bill = await createBill(at('2025-12-01T03:00:00Z'), p.kpj, 3)
+  assert.deepEqual(bill.periods, ['2025-12', '2026-01', '2026-02'])
+  assert.equal(bill.amount, 16_800 + 8_400 + 8_400)
+  assert.ok(bill.lines.some((l) => l.period === '2026-01' && l.regulation.includes('50/2025')))
+})
+
+test('contributions are paid at most 12 months ahead', async () => {
+  const p = await member('2025-01-05T02:00:00Z', { programs: ['JKK', 'JKM', 'JHT'] })
+  const year = await createBill(at('2025-01-05T03:00:00Z'), p.kpj, 12)
+  assert.equal(year.amount, 12 * 36_800)
+  await pay('2025-01-05T04:00:00Z', year.paymentCode, 12 * 36_800, 'Y-1')
+  await assert.rejects(createBill(at('2025-01-06T03:00:00Z'), p.kpj, 1), (e: AppError) => e.code === 'BILL_TOO_FAR_AHEAD')
+  await assert.rejects(createBill(at('2025-01-06T03:00:00Z'), '10000000000', 1), (e: AppError) => e.code === 'KPJ_INVALID')
+})
