@@ -135,7 +135,6 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimit ?? 1_048_576,
     trustProxy: true,
-    disableRequestLogging: false,
     genReqId: () => crypto.randomUUID(),
     ajv: {
       customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
