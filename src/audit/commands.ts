@@ -13,10 +13,10 @@ export const auditCommands: Command[] = [
       try {
         const verdict = await verifyAuditChain(db.system)
         if (verdict.ok) {
-          console.log(`Audit trail intact: ${verdict.count} events, head ${verdict.headHash}`)
+          console.log(`Audit trail intact: ${verdict.count} event${verdict.count === 1 ? '' : 's'}, head ${verdict.headHash}`)
           return 0
         }
-        console.log(`Audit trail BROKEN at event ${verdict.firstBrokenId}: ${verdict.reason} (${verdict.count} events before it are intact)`)
+        console.log(`Audit trail BROKEN at event ${verdict.firstBrokenId}: ${verdict.reason} (the ${verdict.count} before it are intact)`)
         return 1
       } finally {
         await db.close()

@@ -30,7 +30,7 @@ export const insertEvent = (db: Db, e: AuditEventRow) =>
                              entity_type, entity_id, branch_code, changes, prev_hash, hash)
     VALUES (${e.id}, ${e.at}, ${e.actor_kind}, ${e.actor_user_id}, ${e.actor_partner_id}, ${e.actor_name}, ${e.actor_role}, ${e.ip},
             ${e.action}, ${e.entity_type}, ${e.entity_id}, ${e.branch_code},
-            ${e.changes === null ? null : JSON.stringify(e.changes)}::jsonb, ${e.prev_hash}, ${e.hash})`
+            ${e.changes === null ? null : db.json(e.changes as never)}, ${e.prev_hash}, ${e.hash})`
 
 export interface AuditFilter {
   entityType?: string | undefined

@@ -36,8 +36,9 @@ async function userIdOf(c: AuthContext, username: string | undefined): Promise<n
 export const userCommands: Command[] = [
   {
     name: 'user add',
-    usage: 'user add <username> --role <role> [--name …] [--branch KC…]… [--agent-id N] [--partner-id N] [--sponsor-id N] [--participant-id N] [--reveal-nik] [--password …]',
-    summary: 'Create an account (password generated and printed when not given)',
+    usage: 'user add <username> --role <role> [options]',
+    summary:
+      'Create an account; --name, --branch KC… (repeatable), --agent-id, --partner-id, --sponsor-id, --participant-id, --reveal-nik, --password (generated and printed when not given)',
     options: {
       role: { type: 'string' },
       name: { type: 'string' },
