@@ -10,6 +10,7 @@
 //   onSend        store the answer under its Idempotency-Key
 //
 // plus helmet's security headers and CORS limited to JAMSOS_CORS_ORIGINS.
+import crypto from 'node:crypto'
 import { Readable } from 'node:stream'
 import cookie from '@fastify/cookie'
 import cors from '@fastify/cors'
@@ -27,7 +28,6 @@ import { loadSecretKey, sha256 } from './secrets.ts'
 import { loadAuthSettings, type AuthSettings } from './settings.ts'
 import { sha256Hex } from './signature.ts'
 import * as q from './queries.ts'
-import crypto from 'node:crypto'
 
 export const SESSION_COOKIE = 'jamsos_session'
 export const CSRF_COOKIE = 'jamsos_csrf'
