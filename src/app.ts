@@ -25,10 +25,11 @@ export async function startServices(ctx: AppContext, log: Logger): Promise<void>
 }
 
 /** Builds the HTTP app for a context. */
-export async function buildApp(ctx: AppContext, logger: Logger): Promise<App> {
+export async function buildApp(ctx: AppContext, logger: Logger, opts: { ready?: () => Promise<boolean> } = {}): Promise<App> {
   return createHttp({
     logger,
     ctx,
+    ...(opts.ready ? { ready: opts.ready } : {}),
     // Authentication, route access checks, idempotency, security headers, CORS, rate limits.
     before: securityPlugin,
     routes: async (api) => {

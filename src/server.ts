@@ -5,6 +5,8 @@ import type { Logger } from './platform/log.ts'
 import { openMigrated, type Database } from './platform/runtime.ts'
 import type { App, AppContext } from './platform/http.ts'
 import { buildApp, loadReferenceData, startServices } from './app.ts'
+import { countParticipants, registryDepsOf } from './registry/index.ts'
+import { seedDemo } from './demo/seed.ts'
 
 export interface Server {
   app: App
@@ -23,9 +25,30 @@ export async function startServer(config: Config, log: Logger, opts: { signals?:
     await loadReferenceData(db.system, config)
     const ctx: AppContext = { db: db.app, systemDb: db.system, config, now: () => new Date(), services: {} }
     await startServices(ctx, log)
-    app = await buildApp(ctx, log)
+    // Demo data on the first start only: an empty registry and JAMSOS_DEMO not off.
+    const seeding = config.demo && (await countParticipants(db.system)) === 0
+    let ready = !seeding
+    app = await buildApp(ctx, log, { ready: async () => ready })
     await app.listen({ port: config.port, host: config.host })
     log.info(`Jamsos is serving on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (API docs: /api/docs)`)
+    if (seeding) {
+      log.info({ participants: config.demoParticipants }, 'first start: generating demo participants and their payment histories (JAMSOS_DEMO=off to skip)')
+      seedDemo(db.system, {
+        count: config.demoParticipants,
+        vault: registryDepsOf(ctx).vault,
+        policy: { graceMonths: config.graceMonths, billMonths: config.billMonths },
+        log,
+      }).then(
+        (r) => {
+          ready = true
+          log.info(r, `demo data ready: ${r.participants} participants, ${r.payments} payments in ${r.seconds.toFixed(0)} s`)
+        },
+        (e) => {
+          ready = true
+          log.error({ err: e }, 'demo data could not be generated')
+        },
+      )
+    }
   } catch (e) {
     await stop()
     throw e

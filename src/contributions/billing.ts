@@ -195,7 +195,7 @@ export async function postPayments(
     // Locking the participants serialises payments and bills of each member.
     const rows = new Map((await participantsById(tx, participantIds, { forUpdate: true })).map((r) => [r.id, r]))
     const seen = await q.findPaymentReferences(tx, parsed.map((p) => ({ reference: p.reference, channel: p.n.channel })))
-    const bills = await q.billsForPosting(tx, parsed.map((p) => ({ participantId: p.participantId, seq: p.seq })))
+    const bills = await q.billsForPosting(tx, parsed.map((p) => ({ participantId: p.participantId, seq: p.seq, paidAt: p.paidAt })))
     const accepted: (typeof parsed[number] & { bill: q.BillForPosting })[] = []
     const inBatch = new Set<string>()
     for (const p of parsed) {
@@ -211,7 +211,8 @@ export async function postPayments(
       const fail = (e: AppError) => (out[p.i] = e)
       if (!rows.has(p.participantId) || !bill || bill.payment_code !== n.paymentCode) fail(AppError.field(C.BILL_NOT_FOUND, 'paymentCode', `no bill has payment code ${n.paymentCode}`))
       else if (bill.paid || inBatch.has(n.paymentCode)) fail(AppError.field(C.BILL_ALREADY_PAID, 'paymentCode', `bill ${n.paymentCode} is already paid`))
-      else if (bill.last_seq !== p.seq) fail(AppError.field(C.BILL_SUPERSEDED, 'paymentCode', `a newer bill replaced ${n.paymentCode}`))
+      else if (p.paidAt < bill.issued_at) fail(AppError.field(C.PAYMENT_DATE_INVALID, 'paidAt', `bill ${n.paymentCode} was issued at ${bill.issued_at.toISOString()}, after ${n.paidAt}`))
+      else if (bill.last_seq !== p.seq) fail(AppError.field(C.BILL_SUPERSEDED, 'paymentCode', `a newer bill replaced ${n.paymentCode} before it was paid`))
       else if (p.paidAt >= bill.expires_at) fail(AppError.field(C.BILL_EXPIRED, 'paidAt', `bill ${n.paymentCode} could be paid until ${bill.expires_at.toISOString()}`))
       else if (n.amount !== bill.amount) {
         fail(new AppError(C.PAYMENT_AMOUNT_MISMATCH, {

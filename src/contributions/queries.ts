@@ -1,5 +1,6 @@
 // All SQL of bills, payments and paid months. Run inside withActor() so row-level security scopes it.
-import type { Db } from '../platform/db.ts'
+import type { Db, Tx } from '../platform/db.ts'
+import { copyLines, copyNullable, copyText, copyTextArray } from '../platform/copy.ts'
 import type { BillLine } from './bills.ts'
 
 export interface BillRow {
@@ -27,19 +28,31 @@ export async function insertBill(
   return row!
 }
 
-/** Many bills in one statement (history imports, the demo seed). */
+/**
+ * Many bills at once (history imports, the demo seed): COPY into a staging table without
+ * constraints, then one INSERT … SELECT, so a conflicting row fails as an ordinary error.
+ */
 export async function insertBills(
-  db: Db,
+  tx: Tx,
   bs: { participantId: number; seq: number; paymentCode: string; periods: string[]; amount: number; lines: BillLine[]; issuedAt: Date; expiresAt: Date; issuedBy: number | null }[],
 ): Promise<void> {
   if (!bs.length) return
-  await db`
+  await tx`
+    CREATE TEMP TABLE IF NOT EXISTS bill_stage (
+      participant_id bigint, seq integer, payment_code text, periods text[], amount bigint, lines jsonb,
+      issued_at timestamptz, expires_at timestamptz, issued_by bigint
+    ) ON COMMIT DELETE ROWS`
+  await copyLines(
+    tx,
+    'bill_stage (participant_id, seq, payment_code, periods, amount, lines, issued_at, expires_at, issued_by)',
+    bs.map((b) =>
+      [b.participantId, b.seq, b.paymentCode, copyTextArray(b.periods), b.amount, copyText(JSON.stringify(b.lines)),
+        b.issuedAt.toISOString(), b.expiresAt.toISOString(), copyNullable(b.issuedBy)].join('\t') + '\n'),
+  )
+  await tx`
     INSERT INTO bill (participant_id, seq, payment_code, periods, amount, lines, issued_at, expires_at, issued_by)
-    SELECT b.participant_id, b.seq, b.payment_code, string_to_array(b.periods, ','), b.amount, b.lines::jsonb, b.issued_at, b.expires_at, b.issued_by
-    FROM unnest(${bs.map((b) => b.participantId)}::int8[], ${bs.map((b) => b.seq)}::int4[], ${bs.map((b) => b.paymentCode)}::text[],
-                ${bs.map((b) => b.periods.join(','))}::text[], ${bs.map((b) => b.amount)}::int8[], ${bs.map((b) => JSON.stringify(b.lines))}::text[],
-                ${bs.map((b) => b.issuedAt.toISOString())}::timestamptz[], ${bs.map((b) => b.expiresAt.toISOString())}::timestamptz[],
-                ${bs.map((b) => b.issuedBy)}::int8[]) AS b(participant_id, seq, payment_code, periods, amount, lines, issued_at, expires_at, issued_by)`
+    SELECT participant_id, seq, payment_code, periods, amount, lines, issued_at, expires_at, issued_by FROM bill_stage`
+  await tx`TRUNCATE bill_stage`
 }
 
 export const lastBillSeq = async (db: Db, participantId: number): Promise<number> =>
@@ -94,17 +107,22 @@ export async function findPaymentReferences(db: Db, refs: { reference: string; c
 
 export interface BillForPosting extends BillRow {
   paid: boolean
+  /** The participant's newest bill issued by the time this payment was made. */
   last_seq: number
 }
 
-/** The bills named by (participant, seq), with whether each is paid and the participant's newest seq. */
-export async function billsForPosting(db: Db, keys: { participantId: number; seq: number }[]): Promise<Map<string, BillForPosting>> {
+/**
+ * The bills named by (participant, seq), each with whether it is paid and the newest seq issued by
+ * the time of its payment (a bill issued after the money was paid cannot have replaced it).
+ */
+export async function billsForPosting(db: Db, keys: { participantId: number; seq: number; paidAt: Date }[]): Promise<Map<string, BillForPosting>> {
   if (!keys.length) return new Map()
   const rows = await db<BillForPosting[]>`
     SELECT b.*,
            EXISTS (SELECT 1 FROM payment p WHERE p.participant_id = b.participant_id AND p.bill_id = b.id) AS paid,
-           (SELECT max(seq) FROM bill l WHERE l.participant_id = b.participant_id) AS last_seq
-    FROM unnest(${keys.map((k) => k.participantId)}::int8[], ${keys.map((k) => k.seq)}::int4[]) AS k(participant_id, seq)
+           (SELECT max(seq) FROM bill l WHERE l.participant_id = b.participant_id AND l.issued_at <= k.paid_at) AS last_seq
+    FROM unnest(${keys.map((k) => k.participantId)}::int8[], ${keys.map((k) => k.seq)}::int4[],
+                ${keys.map((k) => k.paidAt.toISOString())}::timestamptz[]) AS k(participant_id, seq, paid_at)
     JOIN bill b ON b.participant_id = k.participant_id AND b.seq = k.seq`
   return new Map(rows.map((r) => [`${r.participant_id}:${r.seq}`, r]))
 }

@@ -40,26 +40,39 @@ export async function seedDemo(sql: Sql, opts: SeedOptions): Promise<SeedResult>
   const now = new Date()
   const until = opts.until ?? jakartaDate(new Date(now.getTime() - 86_400_000))
   const refs = await loadRegistrationRefs(sql, jakartaDate(now))
-  const chunkSize = opts.chunk ?? 2_000
+  const chunkSize = opts.chunk ?? 10_000
   const result: SeedResult = { participants: 0, bills: 0, payments: 0, rejected: 0, seconds: 0 }
   let chunk: DemoParticipant[] = []
+  // While PostgreSQL writes one chunk's bills and payments, Node registers and prices the next.
+  let writing: Promise<void> | undefined
   const flush = async () => {
     if (!chunk.length) return
     const people = chunk
     chunk = []
-    await seedChunk(sql, people, refs, opts, actor, now, result)
-    opts.log?.info({ participants: result.participants, payments: result.payments }, 'demo data')
+    const history = await prepareChunk(sql, people, refs, opts, actor, now, result)
+    await writing
+    writing = writeHistory(sql, history, actor, now, result).then(() =>
+      opts.log?.info({ participants: result.participants, payments: result.payments }, 'demo data'),
+    )
+    writing.catch(() => {})
   }
   for (const person of generatePopulation({ count: opts.count, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), until })) {
     chunk.push(person)
     if (chunk.length >= chunkSize) await flush()
   }
   await flush()
+  await writing
   result.seconds = (Date.now() - t0) / 1000
   return result
 }
 
-async function seedChunk(
+interface ChunkHistory {
+  bills: ImportedBill[]
+  notices: { notice: Omit<PaymentNotice, 'paymentCode'> }[]
+}
+
+/** Registers a chunk of people and bills their histories by the billing rules (nothing paid yet). */
+async function prepareChunk(
   sql: Sql,
   people: DemoParticipant[],
   refs: RegistrationRefs,
@@ -67,7 +80,7 @@ async function seedChunk(
   actor: Actor,
   now: Date,
   result: SeedResult,
-): Promise<void> {
+): Promise<ChunkHistory> {
   const idOf = new Map<number, number>()
   const reg = await registerBulk(sql, people, {
     actor,
@@ -88,6 +101,7 @@ async function seedChunk(
     if (participantId === undefined) return
     const paid: PaidMonth[] = []
     let seq = 0
+    let lastPaidAt = 0
     const member = {
       income: p.monthlyIncome,
       programs: p.programs as ProgramCode[],
@@ -105,8 +119,10 @@ async function seedChunk(
         throw e
       }
       const priced = priceBill(refs.rates, member, periods)
-      // Issued shortly before payment, on the same Jakarta day so the bill is still valid.
-      const issuedAt = new Date(Math.max(pay.paidAt.getTime() - 3_600_000, jakartaStartOf(day).getTime()))
+      // Issued shortly before payment: on the same Jakarta day (so still valid) and after the
+      // previous payment (so the previous bill was the newest when it was paid).
+      const issuedAt = new Date(Math.min(pay.paidAt.getTime(), Math.max(pay.paidAt.getTime() - 3_600_000, jakartaStartOf(day).getTime(), lastPaidAt + 1_000)))
+      lastPaidAt = pay.paidAt.getTime()
       seq++
       bills.push({ participantId, seq, periods, amount: priced.amount, lines: priced.lines, issuedAt })
       notices.push({
@@ -115,15 +131,19 @@ async function seedChunk(
       for (const period of periods) paid.push({ period, paidAt: pay.paidAt })
     }
   })
-  // A bill is payable only while it is the member's newest, so history goes in rounds: everyone's
-  // first bill and its payment, then everyone's second, and so on.
-  const rounds = new Map<number, number[]>()
-  bills.forEach((b, k) => rounds.set(b.seq, [...(rounds.get(b.seq) ?? []), k]))
-  for (const seq of [...rounds.keys()].sort((a, b) => a - b)) {
-    const members = rounds.get(seq)!
-    const codes = await importBills({ db: sql, actor }, members.map((k) => bills[k]!))
-    result.bills += members.length
-    const slice = members.map((k, j) => ({ ...notices[k]!.notice, paymentCode: codes[j]! }))
+  return { bills, notices }
+}
+
+/**
+ * Bills first, then their payments through the posting path: a bill is replaced only by a newer
+ * one issued before the money came, so each member's history posts in one pass.
+ */
+async function writeHistory(sql: Sql, { bills, notices }: ChunkHistory, actor: Actor, now: Date, result: SeedResult): Promise<void> {
+  const codes: string[] = []
+  for (let i = 0; i < bills.length; i += 10_000) codes.push(...(await importBills({ db: sql, actor }, bills.slice(i, i + 10_000))))
+  result.bills += bills.length
+  for (let i = 0; i < notices.length; i += 10_000) {
+    const slice = notices.slice(i, i + 10_000).map((n, j) => ({ ...n.notice, paymentCode: codes[i + j]! }))
     const outcomes = await postPayments({ db: sql, actor, now }, slice)
     for (const o of outcomes) {
       if (o instanceof AppError) throw new Error(`demo payment refused: ${o.code} ${o.fields.map((f) => f.reason).join('; ')}`)

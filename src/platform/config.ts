@@ -72,7 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.JAMSOS_DATA_DIR || '.jamsos'),
     demo: flag(env.JAMSOS_DEMO, true),
-    demoParticipants: int('JAMSOS_DEMO_PARTICIPANTS', env.JAMSOS_DEMO_PARTICIPANTS, 30_000),
+    demoParticipants: int('JAMSOS_DEMO_PARTICIPANTS', env.JAMSOS_DEMO_PARTICIPANTS, 20_000),
     nikKey: env.JAMSOS_NIK_KEY || undefined,
     nikIndexKey: env.JAMSOS_NIK_INDEX_KEY || undefined,
     branchesFile: path.resolve(env.JAMSOS_BRANCHES_FILE || path.join(root, 'config', 'branches.json')),

@@ -124,6 +124,7 @@ export async function startEmbedded(dataDir: string, opts: StartOptions = {}): P
     shared_buffers: '256MB',
     max_wal_size: '4GB',
     timezone: 'UTC',
+    ...(process.env.JAMSOS_PG_SLOW_MS ? { log_min_duration_statement: process.env.JAMSOS_PG_SLOW_MS } : {}),
     ...opts.settings,
   }
   const log = opts.log ?? (() => {})

@@ -1,9 +1,8 @@
 // The bulk registration path: the same rules as one registration (checkRegistration), written
 // with COPY in batches. Preparing batch n+1 (validation, encryption — Node's CPU) overlaps with
 // PostgreSQL writing batch n, so a load uses both cores.
-import { Readable, type Writable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import type { Sql, Tx } from '../platform/db.ts'
+import type { Sql } from '../platform/db.ts'
+import { copyBytea, copyLines, copyNullable, copyText as text, copyTextArray } from '../platform/copy.ts'
 import { type Actor, withActor } from '../platform/actor.ts'
 import { AppError } from '../platform/errors.ts'
 import type { IsoDate } from '../platform/dates.ts'
@@ -175,7 +174,7 @@ async function write(sql: Sql, batch: PreparedBatch, opts: BulkOptions, result: 
   const rows = await withActor(sql, opts.actor, async (tx) => {
     const claimed = new Set(await claimNiks(tx, batch.rows.map((r) => ({ hash: r.nik_hash, participantId: r.id }))))
     const fresh = batch.rows.filter((r) => claimed.has(r.id))
-    if (fresh.length) await copyInto(tx, `participant (${PARTICIPANT_COPY_COLUMNS.join(', ')})`, fresh.map(participantLine))
+    if (fresh.length) await copyLines(tx, `participant (${PARTICIPANT_COPY_COLUMNS.join(', ')})`, fresh.map(participantLine))
     return fresh
   })
   result.duplicates += batch.rows.length - rows.length
@@ -186,40 +185,15 @@ async function write(sql: Sql, batch: PreparedBatch, opts: BulkOptions, result: 
   if (opts.onRow) for (const r of rows) opts.onRow(inputRow.get(r.id)!, r.id)
 }
 
-async function copyInto(tx: Tx, target: string, lines: string[]): Promise<void> {
-  const stream: Writable = await tx.unsafe(`COPY ${target} FROM STDIN`).writable()
-  // pipeline settles on every ending (finish, error, premature close), so a COPY the server
-  // refuses (e.g. a duplicate NIK) rejects here instead of leaving the transaction waiting.
-  await pipeline(Readable.from(chunks(lines)), stream)
-}
-
-/** Joins lines into ~1 MB chunks: one stream write per chunk keeps the overhead low. */
-function* chunks(lines: string[]): Generator<string> {
-  let chunk = ''
-  for (const line of lines) {
-    chunk += line
-    if (chunk.length > 1_000_000) {
-      yield chunk
-      chunk = ''
-    }
-  }
-  if (chunk) yield chunk
-}
-
-/** COPY text format: tab-separated, \N for null, backslash escapes. */
-function text(v: string): string {
-  return /[\\\t\n\r]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v
-}
-
-const nul = (v: number | null) => (v === null ? '\\N' : String(v))
+const nul = (v: number | null) => copyNullable(v)
 
 export function participantLine(r: NewParticipantRow): string {
   return (
     [
       r.id,
       r.kpj,
-      `\\\\x${r.nik_cipher.toString('hex')}`,
-      `\\\\x${r.nik_hash.toString('hex')}`,
+      copyBytea(r.nik_cipher),
+      copyBytea(r.nik_hash),
       text(r.nik_masked),
       r.nik_district_code,
       r.nik_district_known ? 't' : 'f',
@@ -237,7 +211,7 @@ export function participantLine(r: NewParticipantRow): string {
       r.branch_code,
       r.occupation,
       r.monthly_income,
-      `{${r.programs.join(',')}}`,
+      copyTextArray(r.programs),
       r.ecosystem,
       r.channel,
       r.funding,

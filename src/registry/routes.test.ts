@@ -134,7 +134,7 @@ test('bill, pay and read coverage over HTTP; bad inputs answer their codes', asy
   assert.deepEqual(bill.json().periods, ['2025-06', '2025-07'])
   assert.equal(bill.json().amount, 33_600)
 
-  const notice = { paymentCode: bill.json().paymentCode, amount: 33_600, reference: 'BNI-778899', channel: 'bank_va', paidAt: '2025-06-10T02:59:00Z' }
+  const notice = { paymentCode: bill.json().paymentCode, amount: 33_600, reference: 'BNI-778899', channel: 'bank_va', paidAt: '2025-06-10T03:00:00Z' }
   const wrong = await post('/api/v1/payments', { ...notice, amount: 33_000 })
   assert.equal(wrong.statusCode, 422)
   assert.equal(wrong.json().error.code, 'PAYMENT_AMOUNT_MISMATCH')
