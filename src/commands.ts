@@ -12,7 +12,8 @@ import { startServer } from './server.ts'
 import { userCommands } from './auth/index.ts'
 import { auditCommands } from './audit/index.ts'
 import { loadReferenceData, startServices } from './app.ts'
-import { getParticipant, registerParticipant, registryDepsOf, searchParticipants, type RegistrationInput } from './registry/index.ts'
+import { getParticipant, readNdjson, registerBulk, registerParticipant, registryDepsOf, searchParticipants, type RegistrationInput } from './registry/index.ts'
+import { jakartaDate } from './platform/dates.ts'
 import { seedDemo } from './demo/seed.ts'
 
 export interface CommandContext {
@@ -151,4 +152,49 @@ export const commands: Command[] = [
   },
   ...userCommands,
   ...auditCommands,
+  {
+    name: 'participant import',
+    usage: 'participant import <file.ndjson | -> [--json] [--rejections FILE]',
+    summary: 'Register many participants from NDJSON (one registration body a line)',
+    options: { json: { type: 'boolean', default: false }, rejections: { type: 'string' }, batch: { type: 'string' } },
+    async run(c) {
+      const file = c.positionals[0]
+      if (!file) {
+        console.error('Usage: jamsos participant import <file.ndjson | ->  (each line: the body of POST /api/v1/participants)')
+        return 2
+      }
+      if (file !== '-' && !fs.existsSync(file)) {
+        console.error(`No such file: ${file}`)
+        return 2
+      }
+      return withRuntime(c, async (ctx) => {
+        const t0 = performance.now()
+        const r = await registerBulk(ctx.systemDb, readNdjson(file), {
+          actor: cliActor(),
+          vault: registryDepsOf(ctx).vault,
+          today: jakartaDate(new Date()),
+          ...(c.values.batch ? { batchSize: Number(c.values.batch) } : {}),
+        })
+        const seconds = (performance.now() - t0) / 1000
+        if (typeof c.values.rejections === 'string') fs.writeFileSync(c.values.rejections, r.rejected.map((x) => JSON.stringify(x)).join('\n') + (r.rejected.length ? '\n' : ''))
+        const summary = {
+          inserted: r.inserted,
+          duplicates: r.duplicates,
+          rejectedRows: new Set(r.rejected.map((x) => x.row)).size,
+          firstKpj: r.firstKpj,
+          lastKpj: r.lastKpj,
+          seconds: Number(seconds.toFixed(2)),
+          rowsPerS: Math.round(r.inserted / seconds),
+          maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        }
+        if (c.values.json) console.log(JSON.stringify(summary))
+        else {
+          console.log(`Registered ${summary.inserted} (KPJ ${summary.firstKpj}..${summary.lastKpj}), ${summary.duplicates} already registered, ${summary.rejectedRows} rows refused, in ${summary.seconds} s.`)
+          for (const x of r.rejected.slice(0, 20)) console.log(`  row ${x.row}: ${x.field} ${x.code}${x.reason ? ` (${x.reason})` : ''}`)
+          if (r.rejected.length > 20) console.log(`  … ${r.rejected.length - 20} more (--rejections FILE writes them all)`)
+        }
+        return r.rejected.length ? 3 : 0
+      })
+    },
+  },
 ]

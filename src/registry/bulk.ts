@@ -35,8 +35,10 @@ export interface BulkOptions {
   actor: Actor
   vault: NikVault
   today: IsoDate
-  /** Rows per COPY batch (default 5,000). */
+  /** Rows per COPY batch (default 2,000). */
   batchSize?: number
+  /** Batches written at once, each in its own transaction (default 3: PostgreSQL then works on one while Node prepares the next). */
+  parallel?: number
   /** Registration time stamped on the rows (default now); the demo seed passes each row's own. */
   registeredAt?: (input: RegistrationInput, index: number) => Date
   /** Reference data, when the caller already holds it. */
@@ -51,6 +53,8 @@ interface PreparedBatch {
   rows: NewParticipantRow[]
   /** Input position of each row. */
   inputRows: number[]
+  /** Each row as a COPY line, built while the previous batch is being written. */
+  lines: string[]
 }
 
 export async function loadRegistrationRefs(sql: Sql, today: IsoDate): Promise<RegistrationRefs> {
@@ -65,10 +69,12 @@ export async function registerBulk(
   opts: BulkOptions,
 ): Promise<BulkResult> {
   const refs = opts.refs ?? (await loadRegistrationRefs(sql, opts.today))
-  const batchSize = opts.batchSize ?? 5_000
+  const batchSize = opts.batchSize ?? 2_000
   const result: BulkResult = { inserted: 0, duplicates: 0, rejected: [], firstKpj: null, lastKpj: null }
   let index = 0
-  let pending: Promise<void> | undefined
+  const parallel = Math.max(1, opts.parallel ?? 3)
+  const inFlight = new Set<Promise<void>>()
+  let failure: unknown
   let batch: { input: RegistrationInput; row: number; checked: ReturnType<typeof checkRegistration> }[] = []
 
   const flush = async () => {
@@ -76,12 +82,21 @@ export async function registerBulk(
     const current = batch
     batch = []
     const prepared = await prepare(sql, current, opts)
-    await pending // keep writes in order (ids ascend) and at most one in flight
-    pending = write(sql, prepared, opts, result).then(() =>
-      opts.onBatch?.({ inserted: result.inserted, duplicates: result.duplicates, rejected: result.rejected.length }),
+    // Batches are independent (ids come from the sequence, NIKs are claimed inside each batch's
+    // transaction), so up to `parallel` of them are written at once.
+    while (inFlight.size >= parallel) await Promise.race(inFlight)
+    if (failure) throw failure
+    const writing: Promise<void> = write(sql, prepared, opts, result).then(
+      () => {
+        inFlight.delete(writing)
+        opts.onBatch?.({ inserted: result.inserted, duplicates: result.duplicates, rejected: result.rejected.length })
+      },
+      (e) => {
+        inFlight.delete(writing)
+        failure ??= e
+      },
     )
-    // A failed write must surface even if no later flush awaits it.
-    pending.catch(() => {})
+    inFlight.add(writing)
   }
 
   for await (const raw of input as AsyncIterable<RegistrationInput>) {
@@ -99,7 +114,8 @@ export async function registerBulk(
     if (batch.length >= batchSize) await flush()
   }
   await flush()
-  await pending
+  await Promise.all(inFlight)
+  if (failure) throw failure
   if (result.inserted > 0) {
     await withActor(sql, opts.actor, (tx) =>
       recordAudit(tx, opts.actor, {
@@ -160,7 +176,7 @@ async function prepare(
       sponsor_id: opts.actor.sponsorId,
     })
   })
-  return { rows, inputRows }
+  return { rows, inputRows, lines: rows.map(participantLine) }
 }
 
 /**
@@ -174,14 +190,16 @@ async function write(sql: Sql, batch: PreparedBatch, opts: BulkOptions, result: 
   const rows = await withActor(sql, opts.actor, async (tx) => {
     const claimed = new Set(await claimNiks(tx, batch.rows.map((r) => ({ hash: r.nik_hash, participantId: r.id }))))
     const fresh = batch.rows.filter((r) => claimed.has(r.id))
-    if (fresh.length) await copyLines(tx, `participant (${PARTICIPANT_COPY_COLUMNS.join(', ')})`, fresh.map(participantLine))
+    const lines = fresh.length === batch.rows.length ? batch.lines : batch.lines.filter((_l, i) => claimed.has(batch.rows[i]!.id))
+    if (fresh.length) await copyLines(tx, `participant (${PARTICIPANT_COPY_COLUMNS.join(', ')})`, lines)
     return fresh
   })
   result.duplicates += batch.rows.length - rows.length
   if (!rows.length) return
   result.inserted += rows.length
-  result.firstKpj ??= rows[0]!.kpj
-  result.lastKpj = rows[rows.length - 1]!.kpj
+  // Batches finish in any order: keep the lowest and highest KPJ written.
+  if (result.firstKpj === null || rows[0]!.kpj < result.firstKpj) result.firstKpj = rows[0]!.kpj
+  if (result.lastKpj === null || rows[rows.length - 1]!.kpj > result.lastKpj) result.lastKpj = rows[rows.length - 1]!.kpj
   if (opts.onRow) for (const r of rows) opts.onRow(inputRow.get(r.id)!, r.id)
 }
 

@@ -22,3 +22,4 @@ export {
 export { participantRoutes, registryDeps, registryDepsOf } from './routes.ts'
 export { countParticipants, loadCodeLists, type CodeLists } from './queries.ts'
 export { registerBulk, loadRegistrationRefs, type BulkResult, type BulkRejection, type BulkOptions } from './bulk.ts'
+export { readNdjson } from './ndjson.ts'

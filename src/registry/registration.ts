@@ -2,7 +2,7 @@
 // bulk path alike, so a row the API would refuse is refused by a bulk load for the same reason.
 import { AppError, PlatformErrors, type FieldError } from '../platform/errors.ts'
 import type { IsoDate } from '../platform/dates.ts'
-import { monthOf } from '../platform/dates.ts'
+import { isIsoDate, monthOf } from '../platform/dates.ts'
 import { maskNik } from '../platform/privacy.ts'
 import { validateBpuIncome, validateBpuPrograms, type ProgramCode, type RateRow } from '../programs/index.ts'
 import type { Place } from '../regions/index.ts'
@@ -73,12 +73,40 @@ export function normalisePhone(phone: string): string {
   return p
 }
 
+const TEXT_FIELDS = ['nik', 'fullName', 'birthPlace', 'birthDate', 'gender', 'motherMaidenName', 'phone', 'address', 'villageCode', 'occupation', 'ecosystem', 'channel'] as const
+
+/**
+ * The shape the API's JSON schema guarantees, checked again for rows that arrive by file (bulk
+ * import), so a missing or mistyped field is a field error, never a crash.
+ */
+function checkShape(raw: RegistrationInput): void {
+  const r = raw as unknown as Record<string, unknown>
+  if (!r || typeof r !== 'object' || Array.isArray(r)) throw AppError.field(PlatformErrors.INVALID_TYPE, '(row)', 'a registration is a JSON object')
+  if (typeof r.__invalid === 'string') throw AppError.field(PlatformErrors.MALFORMED_JSON, '(row)', r.__invalid)
+  const fields: FieldError[] = []
+  for (const f of TEXT_FIELDS) {
+    if (r[f] === undefined || r[f] === null || r[f] === '') fields.push({ path: f, code: PlatformErrors.REQUIRED })
+    else if (typeof r[f] !== 'string') fields.push({ path: f, code: PlatformErrors.INVALID_TYPE, reason: 'must be text' })
+  }
+  if (typeof r.birthDate === 'string' && !isIsoDate(r.birthDate)) fields.push({ path: 'birthDate', code: PlatformErrors.INVALID_FORMAT, reason: 'a calendar date YYYY-MM-DD' })
+  if (typeof r.gender === 'string' && r.gender !== 'M' && r.gender !== 'F') fields.push({ path: 'gender', code: PlatformErrors.INVALID_VALUE, reason: 'M or F' })
+  if (!Number.isSafeInteger(r.monthlyIncome)) fields.push({ path: 'monthlyIncome', code: r.monthlyIncome === undefined ? PlatformErrors.REQUIRED : PlatformErrors.INVALID_TYPE, reason: 'whole Rupiah' })
+  if (!Array.isArray(r.programs) || !r.programs.every((p) => typeof p === 'string')) fields.push({ path: 'programs', code: PlatformErrors.INVALID_TYPE, reason: 'a list of program codes' })
+  if (r.funding !== undefined && !['self', 'sponsor', 'apbn', 'apbd'].includes(r.funding as string)) fields.push({ path: 'funding', code: PlatformErrors.INVALID_VALUE, reason: 'self, sponsor, apbn or apbd' })
+  if (r.heirs !== undefined && (!Array.isArray(r.heirs) || !r.heirs.every((h) => h && typeof h === 'object' && typeof (h as HeirInput).fullName === 'string'))) {
+    fields.push({ path: 'heirs', code: PlatformErrors.INVALID_TYPE, reason: 'a list of heirs with fullName and relationship' })
+  }
+  if (fields.length === 1) throw new AppError(fields[0]!.code, { fields })
+  if (fields.length) throw new AppError(PlatformErrors.VALIDATION_FAILED, { fields })
+}
+
 /**
  * Checks a registration against every rule; throws one AppError listing every failing field. A
  * single failure answers with that failure's own code (NIK_BAD_DATE, VILLAGE_UNKNOWN …); several
  * answer VALIDATION_FAILED with each field's code.
  */
 export function checkRegistration(raw: RegistrationInput, refs: RegistrationRefs): CheckedRegistration {
+  checkShape(raw)
   const input: RegistrationInput = {
     ...raw,
     nik: raw.nik.trim(),
