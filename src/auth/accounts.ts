@@ -1,6 +1,6 @@
 // Accounts: creating users, logging in (with per-account lock-out and per-address throttling),
 // sessions and bearer tokens, password changes, resets and disabling. Every change is audited.
-import { ROLES, SYSTEM_ACTOR, type Actor, type Permission, type Role } from '../platform/actor.ts'
+import { ROLES, SYSTEM_ACTOR, type Actor, type ActorScope, type Permission, type Role } from '../platform/actor.ts'
 import { inTransaction, type Db } from '../platform/db.ts'
 import { AppError, PlatformErrors, sqlState, type FieldError } from '../platform/errors.ts'
 import { recordAudit } from '../audit/index.ts'
@@ -34,17 +34,11 @@ export interface NewUser {
 }
 
 /** A user as the API shows it: never the password hash. */
-export interface UserView {
+export interface UserView extends ActorScope {
   id: number
   username: string
   displayName: string
   role: Role
-  branchCodes: string[]
-  agentId: number | null
-  partnerId: number | null
-  sponsorId: number | null
-  participantId: number | null
-  permissions: Permission[]
   disabledAt: string | null
   lockedUntil: string | null
   createdAt: string

@@ -13,13 +13,8 @@ export const ROLES: readonly Role[] = ['admin', 'management', 'branch_officer', 
 /** Fine-grained rights beyond a role's reach (e.g. seeing a NIK in clear). */
 export type Permission = 'nik:reveal'
 
-export interface Actor {
-  /** 'system' is Jamsos itself (start-up, seeding, jobs); 'anonymous' has no credentials. */
-  kind: 'user' | 'partner_key' | 'system' | 'anonymous'
-  userId: number | null
-  /** Display name for logs and the audit trail. */
-  name: string
-  role: Role | null
+/** What bounds an actor's reach: its branches, its agent/partner/sponsor/participant links, its rights. */
+export interface ActorScope {
   /** Branch codes a branch officer works in. */
   branchCodes: string[]
   agentId: number | null
@@ -27,6 +22,15 @@ export interface Actor {
   sponsorId: number | null
   participantId: number | null
   permissions: Permission[]
+}
+
+export interface Actor extends ActorScope {
+  /** 'system' is Jamsos itself (start-up, seeding, jobs); 'anonymous' has no credentials. */
+  kind: 'user' | 'partner_key' | 'system' | 'anonymous'
+  userId: number | null
+  /** Display name for logs and the audit trail. */
+  name: string
+  role: Role | null
   /** Caller address, for the audit trail. */
   ip: string | null
 }

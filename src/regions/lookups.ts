@@ -7,18 +7,7 @@ import { RegionErrors as E } from './errors.ts'
 import * as q from './queries.ts'
 
 /** Where a village is, up to its province, and the branch office that serves it. */
-export interface Place {
-  villageCode: string
-  villageName: string
-  districtCode: string
-  districtName: string
-  regencyCode: string
-  regencyName: string
-  provinceCode: string
-  provinceName: string
-  branchCode: string
-  branchName: string
-}
+export type Place = q.PlaceRow
 
 export async function villagePlace(db: Db, villageCode: string): Promise<Place | undefined> {
   if (regionLevel(villageCode) !== 'village') return undefined

@@ -2,11 +2,11 @@
 // is a parameter. Run them inside withActor() so row-level security scopes what they see.
 import type { Db } from '../platform/db.ts'
 
-export interface ParticipantRow {
+export interface NewParticipantRow {
   id: number
   kpj: string
-  segment: string
   nik_cipher: Buffer
+  nik_hash: Buffer
   nik_masked: string
   nik_district_code: string
   nik_district_known: boolean
@@ -33,40 +33,12 @@ export interface ParticipantRow {
   agent_id: number | null
   partner_id: number | null
   sponsor_id: number | null
-  version: number
 }
 
-export interface NewParticipantRow {
-  id: number
-  kpj: string
-  nik_cipher: Buffer
-  nik_hash: Buffer
-  nik_masked: string
-  nik_district_code: string
-  nik_district_known: boolean
-  full_name: string
-  birth_place: string
-  birth_date: string
-  gender: 'M' | 'F'
-  mother_maiden_name: string
-  phone: string
-  address: string
-  village_code: string
-  district_code: string
-  regency_code: string
-  province_code: string
-  branch_code: string
-  occupation: string
-  monthly_income: number
-  programs: string[]
-  ecosystem: string
-  channel: string
-  funding: string
-  registered_at: Date
-  registered_by: number | null
-  agent_id: number | null
-  partner_id: number | null
-  sponsor_id: number | null
+/** A participant row as read back: what was written, less the blind index, plus segment and version. */
+export interface ParticipantRow extends Omit<NewParticipantRow, 'nik_hash'> {
+  segment: string
+  version: number
 }
 
 /** Column order of participant for COPY (bulk registration) — the same as NewParticipantRow. */
