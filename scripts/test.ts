@@ -4,6 +4,7 @@
 // (CREATE DATABASE … TEMPLATE, a file copy), so files run in parallel without sharing rows.
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { projectRoot } from '../src/platform/config.ts'
 import { createPool } from '../src/platform/db.ts'
@@ -50,7 +51,9 @@ if (process.env.DATABASE_URL) {
 } else {
   // A cluster of its own per run (initdb takes about a second), so concurrent runs never meet.
   // Folders of runs that were killed are cleared first.
-  const root = path.join(projectRoot, '.jamsos-test')
+  // Under the temp folder: as root, PostgreSQL runs as the `postgres` user, which must be able
+  // to reach the cluster's folder (a clone under /root would not be).
+  const root = path.join(os.tmpdir(), 'jamsos-test')
   fs.mkdirSync(root, { recursive: true })
   for (const d of fs.readdirSync(root)) if (!alive(Number(d))) fs.rmSync(path.join(root, d), { recursive: true, force: true })
   dataDir = path.join(root, String(process.pid))

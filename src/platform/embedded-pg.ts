@@ -75,6 +75,24 @@ export function runningCluster(dataDir: string): { pid: number; port: number } |
   return { pid, port }
 }
 
+/**
+ * As root, the package runs PostgreSQL as the system user `postgres`, which must be able to pass
+ * through every folder above the cluster. Say so plainly instead of letting initdb fail obscurely.
+ */
+function assertReachableByPostgres(dataDir: string): void {
+  if (process.getuid?.() !== 0) return
+  for (let d = path.dirname(path.resolve(dataDir)); ; d = path.dirname(d)) {
+    const st = fs.statSync(d)
+    if ((st.mode & 0o001) === 0) {
+      throw new Error(
+        `PostgreSQL runs as the system user "postgres" when Jamsos runs as root, and it cannot enter ${d} ` +
+          `(mode ${(st.mode & 0o777).toString(8)}). Set JAMSOS_DATA_DIR to a folder it can reach, e.g. /var/lib/jamsos.`,
+      )
+    }
+    if (d === path.dirname(d)) return
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer()
@@ -116,6 +134,7 @@ export async function startEmbedded(dataDir: string, opts: StartOptions = {}): P
   }
 
   const dir = clusterDir(dataDir)
+  assertReachableByPostgres(dataDir)
   const port = await freePort()
   const settings = {
     listen_addresses: '127.0.0.1',
