@@ -3,26 +3,6 @@
 import type { Db } from '../platform/db.ts'
 import type { Permission, Role } from '../platform/actor.ts'
 
-export interface UserRow {
-  id: number
-  username: string
-  display_name: string
-  role: Role
-  branch_codes: string[]
-  agent_id: number | null
-  partner_id: number | null
-  sponsor_id: number | null
-  participant_id: number | null
-  permissions: Permission[]
-  password_hash: string
-  failed_attempts: number
-  locked_until: Date | null
-  disabled_at: Date | null
-  password_changed_at: Date
-  created_at: Date
-  created_by: number | null
-}
-
 export interface NewUserRow {
   username: string
   display_name: string
@@ -37,6 +17,14 @@ export interface NewUserRow {
   password_changed_at: Date
   created_at: Date
   created_by: number | null
+}
+
+/** A stored account: what was created plus its id and lock-out state. */
+export interface UserRow extends NewUserRow {
+  id: number
+  failed_attempts: number
+  locked_until: Date | null
+  disabled_at: Date | null
 }
 
 export const insertUser = async (db: Db, u: NewUserRow): Promise<UserRow> =>

@@ -33,17 +33,22 @@ const Role = Type.Union([
 const Permission = Type.Union([Type.Literal('nik:reveal')])
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
-const User = Type.Object({
-  id: Type.Integer(),
-  username: Type.String(),
-  displayName: Type.String(),
-  role: Role,
+/** What bounds a caller's reach (ActorScope), shown on accounts and on /auth/me. */
+const ScopeFields = {
   branchCodes: Type.Array(Type.String()),
   agentId: Nullable(Type.Integer()),
   partnerId: Nullable(Type.Integer()),
   sponsorId: Nullable(Type.Integer()),
   participantId: Nullable(Type.Integer()),
   permissions: Type.Array(Permission),
+}
+
+const User = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  displayName: Type.String(),
+  role: Role,
+  ...ScopeFields,
   disabledAt: Nullable(Type.String({ format: 'date-time' })),
   lockedUntil: Nullable(Type.String({ format: 'date-time' })),
   createdAt: Type.String({ format: 'date-time' }),
@@ -158,12 +163,7 @@ export async function authRoutes(app: App): Promise<void> {
             kind: Type.String({ description: 'user or partner_key' }),
             name: Type.String(),
             role: Role,
-            branchCodes: Type.Array(Type.String()),
-            agentId: Nullable(Type.Integer()),
-            partnerId: Nullable(Type.Integer()),
-            sponsorId: Nullable(Type.Integer()),
-            participantId: Nullable(Type.Integer()),
-            permissions: Type.Array(Permission),
+            ...ScopeFields,
             user: Nullable(User),
             keyId: Nullable(Type.String()),
           }),

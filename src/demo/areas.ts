@@ -4,7 +4,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
-import type { Rng } from './random.ts'
+import { pickCumulative, type Rng } from './random.ts'
 
 export interface Areas {
   /** '35.05.01.2001', sorted, so each district, regency and province is one contiguous run. */
@@ -177,16 +177,7 @@ export class VillageSampler {
   }
 
   regency(rng: Rng): number {
-    const u = rng.next()
-    const cum = this.cumulative
-    let lo = 0
-    let hi = cum.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (u < cum[mid]!) hi = mid
-      else lo = mid + 1
-    }
-    return lo
+    return pickCumulative(this.cumulative, rng.next())
   }
 
   /** A village index. */

@@ -72,15 +72,18 @@ export class Weighted<T> {
   }
 
   draw(rng: Rng): T {
-    const u = rng.next()
-    const cum = this.cumulative
-    let lo = 0
-    let hi = cum.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (u < cum[mid]!) hi = mid
-      else lo = mid + 1
-    }
-    return this.values[lo]!
+    return this.values[pickCumulative(this.cumulative, rng.next())]!
   }
+}
+
+/** The first index whose cumulative share exceeds u (0 ≤ u < 1): a binary search over shares. */
+export function pickCumulative(cumulative: ArrayLike<number>, u: number): number {
+  let lo = 0
+  let hi = cumulative.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (u < cumulative[mid]!) hi = mid
+    else lo = mid + 1
+  }
+  return lo
 }
