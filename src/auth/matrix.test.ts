@@ -135,6 +135,12 @@ async function fingerprint(): Promise<string> {
   return (await t.ctx.systemDb.unsafe(sql)).map((r) => `${r.t}:${r.n}:${r.h}`).join('\n')
 }
 
+/** Which tables differ between two fingerprints, for the failure message. */
+function changedTables(before: string, after: string): string {
+  const was = new Set(before.split('\n'))
+  return after.split('\n').filter((l) => !was.has(l)).map((l) => l.split(':')[0]).join(', ')
+}
+
 async function call(caller: Caller, route: DeclaredRoute, url: string): Promise<LightMyRequestResponse> {
   return t.app.inject(await caller.request({ method: route.method, url, ...(isWriteMethod(route.method) ? { body: {} } : {}) }))
 }
@@ -174,7 +180,8 @@ test('each caller the declaration admits gets through; every other is refused an
       } else {
         const want = caller.role === null ? [401, 'AUTH_REQUIRED'] : [403, 'FORBIDDEN']
         if (res.statusCode !== want[0] || code !== want[1]) failures.push(`${where}: expected ${want.join(' ')}, got ${res.statusCode} ${code}`)
-        if ((await fingerprint()) !== before) failures.push(`${where}: refused, yet the database changed`)
+        const after = await fingerprint()
+        if (after !== before) failures.push(`${where}: refused, yet the database changed (${changedTables(before, after)})`)
       }
     }
   }

@@ -11,8 +11,8 @@ import { placeIndex, regionCodes } from '../regions/index.ts'
 import { recordAudit } from '../audit/index.ts'
 import { kpjFromId } from './kpj.ts'
 import type { NikVault } from './vault.ts'
-import { checkRegistration, type RegistrationInput, type RegistrationRefs } from './registration.ts'
-import { claimNiks, loadCodeLists, nextParticipantIds, PARTICIPANT_COPY_COLUMNS, type NewParticipantRow } from './queries.ts'
+import { checkRegistration, type CheckedRegistration, type RegistrationInput, type RegistrationRefs } from './registration.ts'
+import { claimNiks, loadCodeLists, nextParticipantIds, PARTICIPANT_COPY_COLUMNS } from './queries.ts'
 
 export interface BulkRejection {
   /** 1-based position of the row in the input. */
@@ -49,11 +49,15 @@ export interface BulkOptions {
   onBatch?: (done: { inserted: number; duplicates: number; rejected: number }) => void
 }
 
+/** A batch ready to write: parallel arrays, one entry a participant. */
 interface PreparedBatch {
-  rows: NewParticipantRow[]
+  ids: number[]
+  kpjs: string[]
+  /** NIK blind indexes, claimed in nik_index before the COPY. */
+  hashes: Buffer[]
   /** Input position of each row. */
   inputRows: number[]
-  /** Each row as a COPY line, built while the previous batch is being written. */
+  /** Each row as a COPY line, built while earlier batches are being written. */
   lines: string[]
 }
 
@@ -74,6 +78,7 @@ export async function registerBulk(
   let index = 0
   const parallel = Math.max(1, opts.parallel ?? 3)
   const inFlight = new Set<Promise<void>>()
+  let lastClaim: Promise<void> = Promise.resolve()
   let failure: unknown
   let batch: { input: RegistrationInput; row: number; checked: ReturnType<typeof checkRegistration> }[] = []
 
@@ -86,7 +91,12 @@ export async function registerBulk(
     // transaction), so up to `parallel` of them are written at once.
     while (inFlight.size >= parallel) await Promise.race(inFlight)
     if (failure) throw failure
-    const writing: Promise<void> = write(sql, prepared, opts, result).then(
+    // NIK claims run in input order: a batch claims only after the previous batch's claim has run,
+    // so a twin later in the file waits on the earlier one's key and loses, whatever the timing.
+    const previousClaim = lastClaim
+    let claimed!: () => void
+    lastClaim = new Promise<void>((resolve) => (claimed = resolve))
+    const writing: Promise<void> = write(sql, prepared, opts, result, previousClaim, claimed).then(
       () => {
         inFlight.delete(writing)
         opts.onBatch?.({ inserted: result.inserted, duplicates: result.duplicates, rejected: result.rejected.length })
@@ -135,48 +145,20 @@ async function prepare(
   opts: BulkOptions,
 ): Promise<PreparedBatch> {
   const ids = await nextParticipantIds(sql, items.length)
-  const now = new Date()
-  const rows: NewParticipantRow[] = []
-  const inputRows: number[] = []
+  const now = new Date().toISOString()
+  // Who registered: the same for every row of a load.
+  const by = [opts.actor.userId, opts.actor.agentId, opts.actor.partnerId, opts.actor.sponsorId].map(nul).join('\t')
+  const batch: PreparedBatch = { ids, kpjs: [], hashes: [], inputRows: [], lines: [] }
   items.forEach(({ checked, row }, i) => {
     const id = ids[i]!
+    const kpj = kpjFromId(id)
     const hash = opts.vault.blindIndex(checked.nik.nik)
-    const inp = checked.input
-    inputRows.push(row)
-    rows.push({
-      id,
-      kpj: kpjFromId(id),
-      nik_cipher: opts.vault.encrypt(checked.nik.nik),
-      nik_hash: hash,
-      nik_masked: checked.nikMasked,
-      nik_district_code: checked.nik.districtCode,
-      nik_district_known: checked.nik.districtKnown,
-      full_name: inp.fullName,
-      birth_place: inp.birthPlace,
-      birth_date: inp.birthDate,
-      gender: inp.gender,
-      mother_maiden_name: inp.motherMaidenName,
-      phone: inp.phone,
-      address: inp.address,
-      village_code: checked.place.villageCode,
-      district_code: checked.place.districtCode,
-      regency_code: checked.place.regencyCode,
-      province_code: checked.place.provinceCode,
-      branch_code: checked.place.branchCode,
-      occupation: inp.occupation,
-      monthly_income: inp.monthlyIncome,
-      programs: checked.programs,
-      ecosystem: inp.ecosystem,
-      channel: inp.channel,
-      funding: checked.funding,
-      registered_at: opts.registeredAt ? opts.registeredAt(inp, row) : now,
-      registered_by: opts.actor.userId,
-      agent_id: opts.actor.agentId,
-      partner_id: opts.actor.partnerId,
-      sponsor_id: opts.actor.sponsorId,
-    })
+    batch.kpjs.push(kpj)
+    batch.hashes.push(hash)
+    batch.inputRows.push(row)
+    batch.lines.push(participantLine(id, kpj, opts.vault.encrypt(checked.nik.nik), hash, checked, opts.registeredAt ? opts.registeredAt(checked.input, row).toISOString() : now, by))
   })
-  return { rows, inputRows, lines: rows.map(participantLine) }
+  return batch
 }
 
 /**
@@ -185,67 +167,44 @@ async function prepare(
  * COPY only carries rows that cannot conflict. (A COPY the server refuses part-way is not safe to
  * rely on: postgres.js 3.4 loses that error once the stream has ended.)
  */
-async function write(sql: Sql, batch: PreparedBatch, opts: BulkOptions, result: BulkResult): Promise<void> {
-  const inputRow = new Map(batch.rows.map((r, i) => [r.id, batch.inputRows[i]!]))
-  const rows = await withActor(sql, opts.actor, async (tx) => {
-    const claimed = new Set(await claimNiks(tx, batch.rows.map((r) => ({ hash: r.nik_hash, participantId: r.id }))))
-    const fresh = batch.rows.filter((r) => claimed.has(r.id))
-    const lines = fresh.length === batch.rows.length ? batch.lines : batch.lines.filter((_l, i) => claimed.has(batch.rows[i]!.id))
-    if (fresh.length) await copyLines(tx, `participant (${PARTICIPANT_COPY_COLUMNS.join(', ')})`, lines)
-    return fresh
-  })
-  result.duplicates += batch.rows.length - rows.length
-  if (!rows.length) return
-  result.inserted += rows.length
+async function write(
+  sql: Sql,
+  batch: PreparedBatch,
+  opts: BulkOptions,
+  result: BulkResult,
+  previousClaim: Promise<void>,
+  claimDone: () => void,
+): Promise<void> {
+  // claimDone also runs if the transaction fails before claiming, so later batches never wait forever.
+  const written = await withActor(sql, opts.actor, async (tx) => {
+    await previousClaim
+    let claimed: Set<number>
+    try {
+      claimed = new Set(await claimNiks(tx, batch.ids.map((id, i) => ({ hash: batch.hashes[i]!, participantId: id }))))
+    } finally {
+      claimDone()
+    }
+    const keep = batch.ids.map((id) => claimed.has(id))
+    const lines = claimed.size === batch.ids.length ? batch.lines : batch.lines.filter((_l, i) => keep[i])
+    if (lines.length) await copyLines(tx, `participant (${PARTICIPANT_COPY_COLUMNS.join(', ')})`, lines)
+    return batch.ids.flatMap((id, i) => (keep[i] ? [i] : []))
+  }).finally(claimDone)
+  result.duplicates += batch.ids.length - written.length
+  if (!written.length) return
+  result.inserted += written.length
   // Batches finish in any order: keep the lowest and highest KPJ written.
-  if (result.firstKpj === null || rows[0]!.kpj < result.firstKpj) result.firstKpj = rows[0]!.kpj
-  if (result.lastKpj === null || rows[rows.length - 1]!.kpj > result.lastKpj) result.lastKpj = rows[rows.length - 1]!.kpj
-  if (opts.onRow) for (const r of rows) opts.onRow(inputRow.get(r.id)!, r.id)
+  const first = batch.kpjs[written[0]!]!
+  const last = batch.kpjs[written[written.length - 1]!]!
+  if (result.firstKpj === null || first < result.firstKpj) result.firstKpj = first
+  if (result.lastKpj === null || last > result.lastKpj) result.lastKpj = last
+  if (opts.onRow) for (const i of written) opts.onRow(batch.inputRows[i]!, batch.ids[i]!)
 }
 
 const nul = (v: number | null) => copyNullable(v)
 
-export function participantLine(r: NewParticipantRow): string {
-  return (
-    [
-      r.id,
-      r.kpj,
-      copyBytea(r.nik_cipher),
-      copyBytea(r.nik_hash),
-      text(r.nik_masked),
-      r.nik_district_code,
-      r.nik_district_known ? 't' : 'f',
-      text(r.full_name),
-      text(r.birth_place),
-      r.birth_date,
-      r.gender,
-      text(r.mother_maiden_name),
-      text(r.phone),
-      text(r.address),
-      r.village_code,
-      r.district_code,
-      r.regency_code,
-      r.province_code,
-      r.branch_code,
-      r.occupation,
-      r.monthly_income,
-      copyTextArray(r.programs),
-      r.ecosystem,
-      r.channel,
-      r.funding,
-      r.registered_at.toISOString(),
-      nul(r.registered_by),
-      nul(r.agent_id),
-      nul(r.partner_id),
-      nul(r.sponsor_id),
-    ].join('\t') + '\n'
-  )
-}
-
-/** Prepared rows for a raw COPY baseline (the benchmark compares the product path with this). */
-export async function prepareRowsForBaseline(sql: Sql, input: RegistrationInput[], opts: BulkOptions): Promise<string[]> {
-  const refs = opts.refs ?? (await loadRegistrationRefs(sql, opts.today))
-  const items = input.map((raw, i) => ({ input: raw, row: i + 1, checked: checkRegistration(raw, refs) }))
-  const prepared = await prepare(sql, items, opts)
-  return prepared.rows.map(participantLine)
+/** One participant as a COPY line, in PARTICIPANT_COPY_COLUMNS order, straight from the checked registration. */
+function participantLine(id: number, kpj: string, cipher: Buffer, hash: Buffer, c: CheckedRegistration, registeredAt: string, by: string): string {
+  const i = c.input
+  const p = c.place
+  return `${id}\t${kpj}\t${copyBytea(cipher)}\t${copyBytea(hash)}\t${c.nikMasked}\t${c.nik.districtCode}\t${c.nik.districtKnown ? 't' : 'f'}\t${text(i.fullName)}\t${text(i.birthPlace)}\t${i.birthDate}\t${i.gender}\t${text(i.motherMaidenName)}\t${text(i.phone)}\t${text(i.address)}\t${p.villageCode}\t${p.districtCode}\t${p.regencyCode}\t${p.provinceCode}\t${p.branchCode}\t${text(i.occupation)}\t${i.monthlyIncome}\t${copyTextArray(c.programs)}\t${text(i.ecosystem)}\t${text(i.channel)}\t${c.funding}\t${registeredAt}\t${by}\n`
 }
