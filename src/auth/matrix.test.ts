@@ -132,7 +132,9 @@ async function fingerprint(): Promise<string> {
   const sql = tables
     .map((name) => `SELECT '${name}' AS t, count(*) AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${name}" x`)
     .join(' UNION ALL ')
-  return (await t.ctx.systemDb.unsafe(sql)).map((r) => `${r.t}:${r.n}:${r.h}`).join('\n')
+  // UNION ALL returns its branches in no promised order (a parallel append may interleave them):
+  // sort, so that identical data always gives an identical fingerprint.
+  return (await t.ctx.systemDb.unsafe(sql)).map((r) => `${r.t}:${r.n}:${r.h}`).sort().join('\n')
 }
 
 /** Which tables differ between two fingerprints, for the failure message. */
