@@ -14,7 +14,6 @@ import { auditCommands } from './audit/index.ts'
 import { loadReferenceData, startServices } from './app.ts'
 import { getParticipant, readNdjson, registerBulk, registerParticipant, registryDepsOf, searchParticipants, type RegistrationInput } from './registry/index.ts'
 import { jakartaDate } from './platform/dates.ts'
-import { seedDemo } from './demo/seed.ts'
 
 export interface CommandContext {
   config: Config
@@ -83,6 +82,8 @@ export const commands: Command[] = [
         return 2
       }
       return withRuntime(c, async (ctx) => {
+        // Loaded only here: the generator brings faker's locale data, which no other command needs.
+        const { seedDemo } = await import('./demo/seed.ts')
         const r = await seedDemo(ctx.systemDb, {
           count,
           ...(c.values.seed ? { seed: Number(c.values.seed) } : { seed: Date.now() % 1_000_000_007 }),

@@ -6,7 +6,6 @@ import { openMigrated, type Database } from './platform/runtime.ts'
 import type { App, AppContext } from './platform/http.ts'
 import { buildApp, loadReferenceData, startServices } from './app.ts'
 import { countParticipants, registryDepsOf } from './registry/index.ts'
-import { seedDemo } from './demo/seed.ts'
 
 export interface Server {
   app: App
@@ -33,12 +32,12 @@ export async function startServer(config: Config, log: Logger, opts: { signals?:
     log.info(`Jamsos is serving on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (API docs: /api/docs)`)
     if (seeding) {
       log.info({ participants: config.demoParticipants }, 'first start: generating demo participants and their payment histories (JAMSOS_DEMO=off to skip)')
-      seedDemo(db.system, {
+      import('./demo/seed.ts').then(({ seedDemo }) => seedDemo(db.system, {
         count: config.demoParticipants,
         vault: registryDepsOf(ctx).vault,
         policy: { graceMonths: config.graceMonths, billMonths: config.billMonths },
         log,
-      }).then(
+      })).then(
         (r) => {
           ready = true
           log.info(r, `demo data ready: ${r.participants} participants, ${r.payments} payments in ${r.seconds.toFixed(0)} s`)
