@@ -1,7 +1,7 @@
 // Coverage of a participant on any date, from the paid months known on that date.
 import type { Db } from '../platform/db.ts'
 import type { IsoDate, YearMonth } from '../platform/dates.ts'
-import { coverageHistory, coverageOn, nextBillStart, type CoverageStatus } from './status.ts'
+import { coverageHistory, coverageOn, nextBillStart, paidMonthsKnownOn, type CoverageStatus } from './status.ts'
 import * as q from './queries.ts'
 
 export interface CoveragePolicy {
@@ -31,12 +31,11 @@ export interface CoverageReport extends CoverageStatus {
 /** Status, history and paid months of a participant on a date (payments made after it are ignored). */
 export async function coverageReport(db: Db, participantId: number, on: IsoDate, policy: CoveragePolicy): Promise<CoverageReport> {
   const paid = await paidMonthsOf(db, participantId)
-  const known = paid.filter((p) => p.paidAt.getTime() < Date.parse(`${on}T00:00:00+07:00`) + 86_400_000)
   return {
     date: on,
     ...coverageOn(paid, on, policy),
     history: coverageHistory(paid, on, policy),
-    paidMonths: known.map((p) => p.period),
+    paidMonths: paidMonthsKnownOn(paid, on).map((p) => p.period),
   }
 }
 

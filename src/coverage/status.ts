@@ -217,13 +217,17 @@ interface Payment {
   periods: YearMonth[]
 }
 
+/** The paid months known on `on`: paid on or before that Jakarta date. */
+export function paidMonthsKnownOn(paid: PaidMonth[], on: IsoDate): PaidMonth[] {
+  return paid.filter((p) => jakartaDate(p.paidAt) <= on)
+}
+
 /** The payments known on `on`, one per instant (a bill's months share their paidAt), oldest first. */
 function paymentsKnownOn(paid: PaidMonth[], on: IsoDate): Payment[] {
   const byInstant = new Map<number, Payment>()
-  for (const p of paid) {
+  for (const p of paidMonthsKnownOn(paid, on)) {
     if (!isYearMonth(p.period)) throw new Error(`paid period "${p.period}" is not YYYY-MM`)
     const date = jakartaDate(p.paidAt)
-    if (date > on) continue
     const at = p.paidAt.getTime()
     const payment = byInstant.get(at) ?? { at, date, periods: [] }
     payment.periods.push(p.period)

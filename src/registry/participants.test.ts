@@ -147,6 +147,8 @@ test('changes keep their history: who, when, before and after; a move changes th
   assert.equal(history[1]!.at, later.toISOString())
   await assert.rejects(updateParticipant(ctx(), p.kpj, { version: 1, phone: '081200000000' }), (e: AppError) => e.code === 'VERSION_CONFLICT')
   await assert.rejects(updateParticipant(ctx(), p.kpj, { monthlyIncome: 25_000_000 }), (e: AppError) => e.code === 'INCOME_OUT_OF_RANGE')
+  // The same phone rule as registration: +62 forms are accepted and normalised, a landline is not.
+  await assert.rejects(updateParticipant(ctx(), p.kpj, { phone: '0342-801234' }), (e: AppError) => e.code === 'PHONE_INVALID' && e.fields[0]!.path === 'phone')
   assert.equal((await getParticipant(ctx(), p.kpj)).monthlyIncome, 2_500_000)
 })
 

@@ -11,7 +11,7 @@ import { recordAudit } from '../audit/index.ts'
 import { kpjFromId, idFromKpj } from './kpj.ts'
 import { NikVault, loadNikKeys } from './vault.ts'
 import { RegistryErrors as R } from './errors.ts'
-import { checkRegistration, normalisePhone, tidy, type HeirInput, type RegistrationInput } from './registration.ts'
+import { checkPhone, checkRegistration, normalisePhone, tidy, type HeirInput, type RegistrationInput } from './registration.ts'
 import * as q from './queries.ts'
 
 /** What the registry needs at run time besides the database: the NIK vault and code lists. */
@@ -354,9 +354,10 @@ export async function updateParticipant(c: RegisterContext, kpj: string, u: Part
     let place: Place | undefined
 
     if (u.phone !== undefined) {
-      const phone = normalisePhone(u.phone)
-      if (!/^08[1-9][0-9]{6,11}$/.test(phone)) fields.push({ path: 'phone', code: R.PHONE_INVALID, reason: `"${u.phone}" is not an Indonesian mobile number` })
-      else if (phone !== row.phone) {
+      const checked = checkPhone(u.phone)
+      if ('error' in checked) fields.push(checked.error)
+      else if (checked.phone !== row.phone) {
+        const phone = checked.phone
         changes.phone = phone
         groups.push({ kind: 'contact', before: { phone: row.phone }, after: { phone } })
       }

@@ -1,8 +1,7 @@
 // What makes a registration acceptable. One pure check serves the single API registration and the
 // bulk path alike, so a row the API would refuse is refused by a bulk load for the same reason.
 import { AppError, PlatformErrors, type FieldError } from '../platform/errors.ts'
-import type { IsoDate } from '../platform/dates.ts'
-import { isIsoDate, monthOf } from '../platform/dates.ts'
+import { isIsoDate, monthOf, type IsoDate } from '../platform/dates.ts'
 import { maskNik } from '../platform/privacy.ts'
 import { validateBpuIncome, validateBpuPrograms, type ProgramCode, type RateRow } from '../programs/index.ts'
 import type { Place } from '../regions/index.ts'
@@ -58,7 +57,16 @@ export interface CheckedRegistration {
   funding: Funding
 }
 
-const PHONE = /^(\+62|62|0)8[1-9][0-9]{6,11}$/
+// An Indonesian mobile number once normalised: 08, then 8 to 13 more digits.
+const MOBILE = /^08[1-9][0-9]{6,11}$/
+
+/** The phone in its 08… form, or the field error saying why it is not a mobile number. */
+export function checkPhone(raw: string): { phone: string } | { error: FieldError } {
+  const phone = normalisePhone(raw)
+  return MOBILE.test(phone)
+    ? { phone }
+    : { error: { path: 'phone', code: R.PHONE_INVALID, reason: `"${raw}" is not an Indonesian mobile number (08…, 10 to 14 digits)` } }
+}
 
 /** Normalises free text: trims, folds inner white space. */
 export function tidy(s: string): string {
@@ -142,7 +150,8 @@ export function checkRegistration(raw: RegistrationInput, refs: RegistrationRefs
     if (!value) fields.push({ path, code: PlatformErrors.REQUIRED, reason: 'must not be blank' })
   }
   if (input.fullName && !/\p{L}/u.test(input.fullName)) fields.push({ path: 'fullName', code: R.NAME_INVALID, reason: 'a name must contain letters' })
-  if (!PHONE.test(input.phone)) fields.push({ path: 'phone', code: R.PHONE_INVALID, reason: `"${raw.phone}" is not an Indonesian mobile number (08…, 10 to 14 digits)` })
+  const phone = checkPhone(raw.phone)
+  if ('error' in phone) fields.push(phone.error)
 
   const place = refs.place(input.villageCode)
   if (!place) fields.push({ path: 'villageCode', code: R.VILLAGE_UNKNOWN, reason: `no village has code ${input.villageCode}` })
