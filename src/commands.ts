@@ -12,7 +12,7 @@ import { startServer } from './server.ts'
 import { userCommands } from './auth/index.ts'
 import { auditCommands } from './audit/index.ts'
 import { loadReferenceData, startServices } from './app.ts'
-import { getParticipant, readNdjson, registerBulk, registerParticipant, registryDepsOf, searchParticipants, type RegistrationInput } from './registry/index.ts'
+import { getParticipant, readNdjson, registerBulk, registerParticipant, registryDepsOf, searchParticipants, type BulkResult, type RegistrationInput } from './registry/index.ts'
 import { jakartaDate } from './platform/dates.ts'
 
 export interface CommandContext {
@@ -43,6 +43,27 @@ async function withRuntime<T>(c: CommandContext, fn: (ctx: AppContext) => Promis
     return await fn(ctx)
   } finally {
     await db.close()
+  }
+}
+
+/** Appends lines to a file in 64 KB writes. */
+class LineWriter {
+  readonly #fd: number
+  #pending = ''
+  constructor(file: string) {
+    this.#fd = fs.openSync(file, 'w')
+  }
+  write(line: string): void {
+    this.#pending += line + '\n'
+    if (this.#pending.length > 65_536) this.#flush()
+  }
+  close(): void {
+    this.#flush()
+    fs.closeSync(this.#fd)
+  }
+  #flush(): void {
+    if (this.#pending) fs.writeSync(this.#fd, this.#pending)
+    this.#pending = ''
   }
 }
 
@@ -170,18 +191,25 @@ export const commands: Command[] = [
       }
       return withRuntime(c, async (ctx) => {
         const t0 = performance.now()
-        const r = await registerBulk(ctx.systemDb, readNdjson(file), {
-          actor: cliActor(),
-          vault: registryDepsOf(ctx).vault,
-          today: jakartaDate(new Date()),
-          ...(c.values.batch ? { batchSize: Number(c.values.batch) } : {}),
-        })
+        // Rejections stream to the file as they happen (a file of bad rows must not fill memory).
+        const out = typeof c.values.rejections === 'string' ? new LineWriter(c.values.rejections) : undefined
+        let r: BulkResult
+        try {
+          r = await registerBulk(ctx.systemDb, readNdjson(file), {
+            actor: cliActor(),
+            vault: registryDepsOf(ctx).vault,
+            today: jakartaDate(new Date()),
+            onRejected: (x) => out?.write(JSON.stringify(x)),
+            ...(c.values.batch ? { batchSize: Number(c.values.batch) } : {}),
+          })
+        } finally {
+          out?.close()
+        }
         const seconds = (performance.now() - t0) / 1000
-        if (typeof c.values.rejections === 'string') fs.writeFileSync(c.values.rejections, r.rejected.map((x) => JSON.stringify(x)).join('\n') + (r.rejected.length ? '\n' : ''))
         const summary = {
           inserted: r.inserted,
           duplicates: r.duplicates,
-          rejectedRows: new Set(r.rejected.map((x) => x.row)).size,
+          rejectedRows: r.rejectedRows,
           firstKpj: r.firstKpj,
           lastKpj: r.lastKpj,
           seconds: Number(seconds.toFixed(2)),
@@ -192,9 +220,9 @@ export const commands: Command[] = [
         else {
           console.log(`Registered ${summary.inserted} (KPJ ${summary.firstKpj}..${summary.lastKpj}), ${summary.duplicates} already registered, ${summary.rejectedRows} rows refused, in ${summary.seconds} s.`)
           for (const x of r.rejected.slice(0, 20)) console.log(`  row ${x.row}: ${x.field} ${x.code}${x.reason ? ` (${x.reason})` : ''}`)
-          if (r.rejected.length > 20) console.log(`  … ${r.rejected.length - 20} more (--rejections FILE writes them all)`)
+          if (r.rejectedRows > 0 && (r.rejected.length > 20 || r.rejected.length < r.rejectedRows)) console.log(out ? `  (all of them in ${c.values.rejections})` : '  … and more: --rejections FILE writes them all')
         }
-        return r.rejected.length ? 3 : 0
+        return r.rejectedRows ? 3 : 0
       })
     },
   },

@@ -92,7 +92,7 @@ async function prepareChunk(
     onRow: (row, id) => idOf.set(row - 1, id),
   })
   result.participants += reg.inserted
-  result.rejected += reg.rejected.length
+  result.rejected += reg.rejectedRows
 
   const bills: ImportedBill[] = []
   const notices: { notice: Omit<PaymentNotice, 'paymentCode'> }[] = []

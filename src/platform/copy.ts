@@ -14,6 +14,12 @@ export async function copyLines(tx: Tx, target: string, lines: Iterable<string>)
   await pipeline(Readable.from(chunks(lines)), stream)
 }
 
+/** Sends ready-made COPY text-format data (whole lines) into `COPY target FROM STDIN` in one write. */
+export async function copyBytes(tx: Tx, target: string, data: Buffer): Promise<void> {
+  const stream: Writable = await tx.unsafe(`COPY ${target} FROM STDIN`).writable()
+  await pipeline(Readable.from([data]), stream)
+}
+
 /** Joins lines into ~1 MB chunks: one stream write per chunk keeps the overhead low. */
 function* chunks(lines: Iterable<string>): Generator<string> {
   let chunk = ''

@@ -2,7 +2,7 @@
 // with COPY in batches. Preparing batch n+1 (validation, encryption — Node's CPU) overlaps with
 // PostgreSQL writing batch n, so a load uses both cores.
 import type { Sql } from '../platform/db.ts'
-import { copyBytea, copyLines, copyNullable, copyText as text, copyTextArray } from '../platform/copy.ts'
+import { copyBytea, copyBytes, copyNullable, copyText as text, copyTextArray } from '../platform/copy.ts'
 import { type Actor, withActor } from '../platform/actor.ts'
 import { AppError } from '../platform/errors.ts'
 import type { IsoDate } from '../platform/dates.ts'
@@ -12,7 +12,7 @@ import { recordAudit } from '../audit/index.ts'
 import { kpjFromId } from './kpj.ts'
 import type { NikVault } from './vault.ts'
 import { checkRegistration, type CheckedRegistration, type RegistrationInput, type RegistrationRefs } from './registration.ts'
-import { claimNiks, loadCodeLists, nextParticipantIds, PARTICIPANT_COPY_COLUMNS } from './queries.ts'
+import { claimNikBlock, loadCodeLists, nextParticipantIds, PARTICIPANT_COPY_COLUMNS } from './queries.ts'
 
 export interface BulkRejection {
   /** 1-based position of the row in the input. */
@@ -25,7 +25,14 @@ export interface BulkRejection {
 export interface BulkResult {
   inserted: number
   duplicates: number
+  /**
+   * Why rows were refused, one entry a failing field. All of them, unless the caller takes them
+   * through onRejected: then only the first KEPT_REJECTIONS, for a summary, so a load of a million
+   * bad rows does not hold a million reasons in memory.
+   */
   rejected: BulkRejection[]
+  /** Rows refused by the rules (a row can fail on several fields). */
+  rejectedRows: number
   /** KPJ of the first and last participant registered, for the record. */
   firstKpj: string | null
   lastKpj: string | null
@@ -45,20 +52,91 @@ export interface BulkOptions {
   refs?: RegistrationRefs
   /** Called for each participant written: its 1-based input position and new id. */
   onRow?: (inputRow: number, participantId: number) => void
+  /** Receives every rejection as it happens (e.g. to write them to a file); result.rejected then keeps only the first few. */
+  onRejected?: (rejection: BulkRejection) => void
   /** Called after each batch is written. */
   onBatch?: (done: { inserted: number; duplicates: number; rejected: number }) => void
 }
 
-/** A batch ready to write: parallel arrays, one entry a participant. */
-interface PreparedBatch {
-  ids: number[]
-  kpjs: string[]
-  /** NIK blind indexes, claimed in nik_index before the COPY. */
-  hashes: Buffer[]
-  /** Input position of each row. */
-  inputRows: number[]
-  /** Each row as a COPY line, built while earlier batches are being written. */
-  lines: string[]
+/**
+ * A batch being filled, then written. Each row becomes its COPY line the moment it passes the
+ * rules, written straight into one byte buffer: no row outlives its own processing as a JS object,
+ * so the garbage collector sees only short-lived objects and the heap stays small, whatever the
+ * size of the load. A line starts with a fixed-width hole for the participant id and KPJ (10 and 11
+ * digits, migrations/0004), filled in once the batch's ids are drawn from the sequence; so rows the
+ * rules refuse never consume an id.
+ */
+class Batch {
+  bytes: Buffer
+  length = 0
+  /** Byte offset of each row's line. */
+  readonly starts: number[] = []
+  /** Input position (1-based) of each row. */
+  readonly rows: number[] = []
+  /** NIK blind indexes, 32 bytes a row, claimed in nik_index before the COPY. */
+  hashes: Buffer
+  /** Participant ids, once drawn. */
+  ids: number[] = []
+
+  constructor(rowsHint: number) {
+    this.bytes = Buffer.allocUnsafe(rowsHint * 512)
+    this.hashes = Buffer.allocUnsafe(rowsHint * HASH_BYTES)
+  }
+
+  /** Empties the batch for reuse, keeping its buffers: a load recycles a handful of batches. */
+  reset(): this {
+    this.length = 0
+    this.starts.length = 0
+    this.rows.length = 0
+    this.ids = []
+    return this
+  }
+
+  get size(): number {
+    return this.rows.length
+  }
+
+  add(row: number, hash: Buffer, tail: string): void {
+    const need = ID_HOLE + tail.length * 3
+    if (this.length + need > this.bytes.length) this.bytes = grow(this.bytes, this.length, this.length + need)
+    if ((this.size + 1) * HASH_BYTES > this.hashes.length) this.hashes = grow(this.hashes, this.size * HASH_BYTES, (this.size + 1) * HASH_BYTES)
+    hash.copy(this.hashes, this.size * HASH_BYTES)
+    this.starts.push(this.length)
+    this.rows.push(row)
+    this.bytes[this.length + 10] = TAB
+    this.bytes[this.length + 22] = TAB
+    this.length += ID_HOLE
+    this.length += this.bytes.write(tail, this.length, 'utf8')
+  }
+
+  /** Fills each line's id and KPJ. */
+  number(ids: number[]): void {
+    this.ids = ids
+    ids.forEach((id, i) => {
+      const at = this.starts[i]!
+      this.bytes.write(String(id), at, 'latin1')
+      this.bytes.write(kpjFromId(id), at + 11, 'latin1')
+    })
+  }
+
+  /** The COPY data for the rows at the given positions (null: all of them, without copying). */
+  body(keep: number[] | null): Buffer {
+    if (!keep) return this.bytes.subarray(0, this.length)
+    return Buffer.concat(keep.map((i) => this.bytes.subarray(this.starts[i]!, i + 1 < this.size ? this.starts[i + 1]! : this.length)))
+  }
+}
+
+const HASH_BYTES = 32
+/** Rejections kept in the result when the caller takes them all through onRejected. */
+const KEPT_REJECTIONS = 100
+/** "1000000001\t10000000017\t": the participant id and KPJ, both fixed width. */
+const ID_HOLE = 23
+const TAB = 0x09
+
+function grow(b: Buffer, used: number, atLeast: number): Buffer {
+  const bigger = Buffer.allocUnsafe(Math.max(atLeast, b.length * 2))
+  b.copy(bigger, 0, 0, used)
+  return bigger
 }
 
 export async function loadRegistrationRefs(sql: Sql, today: IsoDate): Promise<RegistrationRefs> {
@@ -74,19 +152,23 @@ export async function registerBulk(
 ): Promise<BulkResult> {
   const refs = opts.refs ?? (await loadRegistrationRefs(sql, opts.today))
   const batchSize = opts.batchSize ?? 2_000
-  const result: BulkResult = { inserted: 0, duplicates: 0, rejected: [], firstKpj: null, lastKpj: null }
-  let index = 0
+  const result: BulkResult = { inserted: 0, duplicates: 0, rejected: [], rejectedRows: 0, firstKpj: null, lastKpj: null }
   const parallel = Math.max(1, opts.parallel ?? 3)
   const inFlight = new Set<Promise<void>>()
   let lastClaim: Promise<void> = Promise.resolve()
   let failure: unknown
-  let batch: { input: RegistrationInput; row: number; checked: ReturnType<typeof checkRegistration> }[] = []
+  // Who registered and when: the same for every row of a load (the demo seed stamps its own times).
+  const by = [opts.actor.userId, opts.actor.agentId, opts.actor.partnerId, opts.actor.sponsorId].map(nul).join('\t')
+  const now = new Date().toISOString()
+  const spare: Batch[] = []
+  const nextBatch = () => spare.pop()?.reset() ?? new Batch(batchSize)
+  let batch = nextBatch()
 
   const flush = async () => {
-    if (!batch.length) return
+    if (!batch.size) return
     const current = batch
-    batch = []
-    const prepared = await prepare(sql, current, opts)
+    batch = nextBatch()
+    current.number(await nextParticipantIds(sql, current.size))
     // Batches are independent (ids come from the sequence, NIKs are claimed inside each batch's
     // transaction), so up to `parallel` of them are written at once.
     while (inFlight.size >= parallel) await Promise.race(inFlight)
@@ -96,10 +178,11 @@ export async function registerBulk(
     const previousClaim = lastClaim
     let claimed!: () => void
     lastClaim = new Promise<void>((resolve) => (claimed = resolve))
-    const writing: Promise<void> = write(sql, prepared, opts, result, previousClaim, claimed).then(
+    const writing: Promise<void> = write(sql, current, opts, result, previousClaim, claimed).then(
       () => {
         inFlight.delete(writing)
-        opts.onBatch?.({ inserted: result.inserted, duplicates: result.duplicates, rejected: result.rejected.length })
+        spare.push(current)
+        opts.onBatch?.({ inserted: result.inserted, duplicates: result.duplicates, rejected: result.rejectedRows })
       },
       (e) => {
         inFlight.delete(writing)
@@ -109,19 +192,29 @@ export async function registerBulk(
     inFlight.add(writing)
   }
 
+  let row = 0
   for await (const raw of input as AsyncIterable<RegistrationInput>) {
-    index++
+    row++
+    let checked: CheckedRegistration
     try {
       // Twins within the load are caught like NIKs registered before it: by the NIK claim, so the
       // load holds no set of every NIK it has seen (a million of them would cost ~100 MB).
-      batch.push({ input: raw, row: index, checked: checkRegistration(raw, refs) })
+      checked = checkRegistration(raw, refs)
     } catch (e) {
       if (!(e instanceof AppError)) throw e
+      result.rejectedRows++
       for (const f of e.fields.length ? e.fields : [{ path: '(row)', code: e.code, reason: e.message }]) {
-        result.rejected.push({ row: index, code: f.code, field: f.path, reason: f.reason ?? '' })
+        const rejection = { row, code: f.code, field: f.path, reason: f.reason ?? '' }
+        if (!opts.onRejected || result.rejected.length < KEPT_REJECTIONS) result.rejected.push(rejection)
+        opts.onRejected?.(rejection)
       }
+      continue
     }
-    if (batch.length >= batchSize) await flush()
+    const nik = checked.nik.nik
+    const hash = opts.vault.blindIndex(nik)
+    const registeredAt = opts.registeredAt ? opts.registeredAt(checked.input, row).toISOString() : now
+    batch.add(row, hash, participantLineTail(opts.vault.encrypt(nik), hash, checked, registeredAt, by))
+    if (batch.size >= batchSize) await flush()
   }
   await flush()
   await Promise.all(inFlight)
@@ -132,33 +225,11 @@ export async function registerBulk(
         action: 'participant.bulk_register',
         entityType: 'participant_batch',
         entityId: `${result.firstKpj}..${result.lastKpj}`,
-        after: { inserted: result.inserted, duplicates: result.duplicates, rejected: result.rejected.length },
+        after: { inserted: result.inserted, duplicates: result.duplicates, rejected: result.rejectedRows },
       }),
     )
   }
   return result
-}
-
-async function prepare(
-  sql: Sql,
-  items: { input: RegistrationInput; row: number; checked: ReturnType<typeof checkRegistration> }[],
-  opts: BulkOptions,
-): Promise<PreparedBatch> {
-  const ids = await nextParticipantIds(sql, items.length)
-  const now = new Date().toISOString()
-  // Who registered: the same for every row of a load.
-  const by = [opts.actor.userId, opts.actor.agentId, opts.actor.partnerId, opts.actor.sponsorId].map(nul).join('\t')
-  const batch: PreparedBatch = { ids, kpjs: [], hashes: [], inputRows: [], lines: [] }
-  items.forEach(({ checked, row }, i) => {
-    const id = ids[i]!
-    const kpj = kpjFromId(id)
-    const hash = opts.vault.blindIndex(checked.nik.nik)
-    batch.kpjs.push(kpj)
-    batch.hashes.push(hash)
-    batch.inputRows.push(row)
-    batch.lines.push(participantLine(id, kpj, opts.vault.encrypt(checked.nik.nik), hash, checked, opts.registeredAt ? opts.registeredAt(checked.input, row).toISOString() : now, by))
-  })
-  return batch
 }
 
 /**
@@ -167,44 +238,42 @@ async function prepare(
  * COPY only carries rows that cannot conflict. (A COPY the server refuses part-way is not safe to
  * rely on: postgres.js 3.4 loses that error once the stream has ended.)
  */
-async function write(
-  sql: Sql,
-  batch: PreparedBatch,
-  opts: BulkOptions,
-  result: BulkResult,
-  previousClaim: Promise<void>,
-  claimDone: () => void,
-): Promise<void> {
+async function write(sql: Sql, batch: Batch, opts: BulkOptions, result: BulkResult, previousClaim: Promise<void>, claimDone: () => void): Promise<void> {
   // claimDone also runs if the transaction fails before claiming, so later batches never wait forever.
   const written = await withActor(sql, opts.actor, async (tx) => {
     await previousClaim
-    let claimed: Set<number>
+    let lost: Set<number>
     try {
-      claimed = new Set(await claimNiks(tx, batch.ids.map((id, i) => ({ hash: batch.hashes[i]!, participantId: id }))))
+      lost = new Set(await claimNikBlock(tx, batch.hashes.subarray(0, batch.size * 32), batch.ids))
     } finally {
       claimDone()
     }
-    const keep = batch.ids.map((id) => claimed.has(id))
-    const lines = claimed.size === batch.ids.length ? batch.lines : batch.lines.filter((_l, i) => keep[i])
-    if (lines.length) await copyLines(tx, `participant (${PARTICIPANT_COPY_COLUMNS.join(', ')})`, lines)
-    return batch.ids.flatMap((id, i) => (keep[i] ? [i] : []))
+    // Positions written; null for all of them (the usual case: no duplicates).
+    const keep = lost.size ? batch.ids.flatMap((_id, i) => (lost.has(i) ? [] : [i])) : null
+    if (keep?.length !== 0) await copyBytes(tx, `participant (${PARTICIPANT_COPY_COLUMNS.join(', ')})`, batch.body(keep))
+    return keep
   }).finally(claimDone)
-  result.duplicates += batch.ids.length - written.length
-  if (!written.length) return
-  result.inserted += written.length
+  const count = written ? written.length : batch.size
+  const at = (k: number) => (written ? written[k]! : k)
+  result.duplicates += batch.size - count
+  if (!count) return
+  result.inserted += count
   // Batches finish in any order: keep the lowest and highest KPJ written.
-  const first = batch.kpjs[written[0]!]!
-  const last = batch.kpjs[written[written.length - 1]!]!
+  const first = kpjFromId(batch.ids[at(0)]!)
+  const last = kpjFromId(batch.ids[at(count - 1)]!)
   if (result.firstKpj === null || first < result.firstKpj) result.firstKpj = first
   if (result.lastKpj === null || last > result.lastKpj) result.lastKpj = last
-  if (opts.onRow) for (const i of written) opts.onRow(batch.inputRows[i]!, batch.ids[i]!)
+  if (opts.onRow) for (let k = 0; k < count; k++) opts.onRow(batch.rows[at(k)]!, batch.ids[at(k)]!)
 }
 
 const nul = (v: number | null) => copyNullable(v)
 
-/** One participant as a COPY line, in PARTICIPANT_COPY_COLUMNS order, straight from the checked registration. */
-function participantLine(id: number, kpj: string, cipher: Buffer, hash: Buffer, c: CheckedRegistration, registeredAt: string, by: string): string {
+/**
+ * One participant's COPY line in PARTICIPANT_COPY_COLUMNS order, from the third column on (the id
+ * and KPJ go into the hole Batch leaves for them), straight from the checked registration.
+ */
+function participantLineTail(cipher: Buffer, hash: Buffer, c: CheckedRegistration, registeredAt: string, by: string): string {
   const i = c.input
   const p = c.place
-  return `${id}\t${kpj}\t${copyBytea(cipher)}\t${copyBytea(hash)}\t${c.nikMasked}\t${c.nik.districtCode}\t${c.nik.districtKnown ? 't' : 'f'}\t${text(i.fullName)}\t${text(i.birthPlace)}\t${i.birthDate}\t${i.gender}\t${text(i.motherMaidenName)}\t${text(i.phone)}\t${text(i.address)}\t${p.villageCode}\t${p.districtCode}\t${p.regencyCode}\t${p.provinceCode}\t${p.branchCode}\t${text(i.occupation)}\t${i.monthlyIncome}\t${copyTextArray(c.programs)}\t${text(i.ecosystem)}\t${text(i.channel)}\t${c.funding}\t${registeredAt}\t${by}\n`
+  return `${copyBytea(cipher)}\t${copyBytea(hash)}\t${c.nikMasked}\t${c.nik.districtCode}\t${c.nik.districtKnown ? 't' : 'f'}\t${text(i.fullName)}\t${text(i.birthPlace)}\t${i.birthDate}\t${i.gender}\t${text(i.motherMaidenName)}\t${text(i.phone)}\t${text(i.address)}\t${p.villageCode}\t${p.districtCode}\t${p.regencyCode}\t${p.provinceCode}\t${p.branchCode}\t${text(i.occupation)}\t${i.monthlyIncome}\t${copyTextArray(c.programs)}\t${text(i.ecosystem)}\t${text(i.channel)}\t${c.funding}\t${registeredAt}\t${by}\n`
 }

@@ -19,6 +19,7 @@ import {
   makeNik,
   type RegistryDeps,
 } from './index.ts'
+import { kpjFromId } from './kpj.ts'
 
 let db: TestDatabase
 let deps: RegistryDeps
@@ -192,4 +193,43 @@ test('the bulk path applies the same rules: good rows land, bad rows are reporte
   const found = await searchParticipants(ctx(), { name: 'bulk' })
   assert.deepEqual(found.items.map((i) => i.fullName).sort(), ['Bulk Dua', 'Bulk Satu'])
   assert.equal(found.items[0]!.branchCode, 'KC3505')
+})
+
+test('the bulk path writes each row whole: its own id and KPJ, escaped text, multi-byte letters, the NIK encrypted', async () => {
+  const rows = [
+    registration({ fullName: 'Ñoman Ñata', address: 'Jl. Merdeka\t12 \\ Gg. "Mawar"' }),
+    registration({ fullName: 'Twin Source' }),
+    registration({ fullName: 'ꦱꦸꦠꦿꦶꦱ꧀ꦤ Sutrisno', birthPlace: 'Blitar' }),
+  ]
+  rows.push({ ...rows[1]!, fullName: 'Twin In Same Batch' })
+  rows.push(registration({ occupation: 'astronaut', villageCode: '99.99.99.9999' }))
+  rows.push(registration({ fullName: 'After The Twin' }))
+  const placed: [number, number][] = []
+  const rejections: unknown[] = []
+  const r = await registerBulk(db.sql, rows, {
+    actor,
+    vault: deps.vault,
+    today: '2025-06-10',
+    batchSize: 10,
+    onRow: (row, id) => placed.push([row, id]),
+    onRejected: (x) => rejections.push(x),
+  })
+  assert.equal(r.inserted, 4)
+  assert.equal(r.duplicates, 1)
+  assert.equal(r.rejectedRows, 1)
+  // One row failing on two fields: two rejections, one row.
+  assert.deepEqual(rejections.map((x) => (x as { field: string }).field).sort(), ['occupation', 'villageCode'])
+  assert.deepEqual(placed.map(([row]) => row), [1, 2, 3, 6])
+  for (const [row, id] of placed) {
+    const p = await getParticipant(ctx(), kpjFromId(id), { revealNik: true })
+    const input = rows[row - 1]!
+    assert.equal(p.fullName, input.fullName)
+    // Inner white space (the tab) is folded, the backslash and quotes are kept.
+    assert.equal(p.address, input.address.replace(/\s+/g, ' '))
+    assert.equal(p.nik, input.nik)
+    assert.equal(p.villageCode, input.villageCode)
+  }
+  assert.ok(r.firstKpj! < r.lastKpj!)
+  assert.equal(r.firstKpj, kpjFromId(placed[0]![1]))
+  assert.equal(r.lastKpj, kpjFromId(placed[3]![1]))
 })

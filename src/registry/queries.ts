@@ -50,8 +50,11 @@ export const PARTICIPANT_COPY_COLUMNS = [
   'agent_id', 'partner_id', 'sponsor_id',
 ] as const satisfies readonly (keyof NewParticipantRow)[]
 
-export const nextParticipantIds = async (db: Db, n: number): Promise<number[]> =>
-  (await db<{ id: number }[]>`SELECT nextval('participant_id_seq') AS id FROM generate_series(1, ${n})`).map((r) => r.id)
+/** Draws n participant ids from the sequence, as one array (one row, not n, for the bulk path). */
+export async function nextParticipantIds(db: Db, n: number): Promise<number[]> {
+  const [row] = await db<{ ids: number[] | null }[]>`SELECT array_agg(nextval('participant_id_seq')) AS ids FROM generate_series(1, ${n})`
+  return row?.ids ?? []
+}
 
 /** Claims a NIK for a participant; returns the participant already holding it, if any. */
 export async function claimNik(db: Db, nikHash: Buffer, participantId: number): Promise<number | undefined> {
@@ -64,15 +67,26 @@ export async function claimNik(db: Db, nikHash: Buffer, participantId: number): 
   return holder?.participant_id
 }
 
-/** Claims many NIKs at once; returns the participant ids whose claim won (the others were taken). */
-export async function claimNiks(db: Db, claims: { hash: Buffer; participantId: number }[]): Promise<number[]> {
-  if (!claims.length) return []
-  const rows = await db<{ participant_id: number }[]>`
-    INSERT INTO nik_index (nik_hash, participant_id)
-    SELECT decode(h, 'hex'), id FROM unnest(${claims.map((c) => c.hash.toString('hex'))}::text[], ${claims.map((c) => c.participantId)}::int8[]) AS c(h, id)
-    ON CONFLICT (nik_hash) DO NOTHING
-    RETURNING participant_id`
-  return rows.map((r) => r.participant_id)
+/**
+ * Claims a block of NIKs at once: `hashes` holds 32-byte blind indexes back to back, one for each of
+ * `participantIds`. Returns the 0-based positions whose NIK was already held (by an earlier
+ * participant, or by an earlier row of the same block); usually none, so usually no rows come back.
+ */
+export async function claimNikBlock(db: Db, hashes: Buffer, participantIds: number[]): Promise<number[]> {
+  if (!participantIds.length) return []
+  if (hashes.length !== participantIds.length * 32) throw new Error(`claimNikBlock: ${hashes.length} bytes of hashes for ${participantIds.length} participants`)
+  const rows = await db<{ i: number }[]>`
+    WITH claim AS (
+      SELECT substring(${hashes}::bytea FROM (c.i::int - 1) * 32 + 1 FOR 32) AS nik_hash, c.id, c.i
+      FROM unnest(${participantIds}::int8[]) WITH ORDINALITY AS c(id, i)
+    ), won AS (
+      INSERT INTO nik_index (nik_hash, participant_id)
+      SELECT nik_hash, id FROM claim ORDER BY i
+      ON CONFLICT (nik_hash) DO NOTHING
+      RETURNING participant_id
+    )
+    SELECT (claim.i - 1)::int AS i FROM claim WHERE claim.id NOT IN (SELECT participant_id FROM won) ORDER BY 1`
+  return rows.map((r) => r.i)
 }
 
 export const participantIdByNikHash = async (db: Db, nikHash: Buffer): Promise<number | undefined> =>
