@@ -10,13 +10,6 @@ import { MigrationError } from './platform/migrate.ts'
 import { AppError, translate } from './platform/errors.ts'
 import { commands } from './commands.ts'
 
-// The bulk commands (participant import, seed) stream any number of rows through a small live set
-// (~50 MB: modules, reference data, a few batches). V8 by default lets the old generation grow to
-// up to four times the live set between full collections, which put a million-row import near
-// 330 MB RSS; growing by half keeps it near 210 MB for a few more (short) collections. The flag is
-// read afresh each time V8 sizes the heap, so setting it here, before any bulk work, takes effect.
-v8.setFlagsFromString('--heap-growing-percent=50')
-
 const USAGE = `Usage: jamsos <command> [options]
 
 Commands:
@@ -41,6 +34,13 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown command "${argv.join(' ')}".\n\n${USAGE}`)
     return 2
   }
+  // The one-shot commands, bulk ones above all (participant import, seed), stream any number of
+  // rows through a small live set (~50 MB: modules, reference data, a few batches). V8 lets the old
+  // generation grow to up to four times the live set between full collections, which put a
+  // million-row import near 330 MB RSS; growing by half keeps it near 210 MB for a few more short
+  // collections. V8 reads the flag afresh each time it sizes the heap, so setting it now takes
+  // effect. The server (`start`) keeps V8's defaults.
+  if (cmd.name !== 'start') v8.setFlagsFromString('--heap-growing-percent=50')
   const { values, positionals } = parseArgs({ args: rest, options: cmd.options ?? {}, allowPositionals: true, strict: true })
   const config = loadConfig()
   const log = createLogger(process.env.LOG_LEVEL ?? (cmd.name === 'start' ? 'info' : 'warn'))

@@ -218,7 +218,7 @@ export const commands: Command[] = [
         }
         if (c.values.json) console.log(JSON.stringify(summary))
         else {
-          console.log(`Registered ${summary.inserted} (KPJ ${summary.firstKpj}..${summary.lastKpj}), ${summary.duplicates} already registered, ${summary.rejectedRows} rows refused, in ${summary.seconds} s.`)
+          console.log(`Registered ${summary.inserted}${summary.inserted ? ` (KPJ ${summary.firstKpj}..${summary.lastKpj})` : ''}, ${summary.duplicates} already registered, ${summary.rejectedRows} rows refused, in ${summary.seconds} s.`)
           for (const x of r.rejected.slice(0, 20)) console.log(`  row ${x.row}: ${x.field} ${x.code}${x.reason ? ` (${x.reason})` : ''}`)
           if (r.rejectedRows > 0 && (r.rejected.length > 20 || r.rejected.length < r.rejectedRows)) console.log(out ? `  (all of them in ${c.values.rejections})` : '  … and more: --rejections FILE writes them all')
         }
