@@ -110,7 +110,8 @@ class Batch {
   }
 
   /** Fills each line's id and KPJ. */
-  number(ids: number[]): void {
+  assignIds(ids: number[]): void {
+    if (ids.length !== this.size) throw new Error(`drew ${ids.length} participant ids for ${this.size} rows`)
     this.ids = ids
     ids.forEach((id, i) => {
       const at = this.starts[i]!
@@ -168,7 +169,7 @@ export async function registerBulk(
     if (!batch.size) return
     const current = batch
     batch = nextBatch()
-    current.number(await nextParticipantIds(sql, current.size))
+    current.assignIds(await nextParticipantIds(sql, current.size))
     // Batches are independent (ids come from the sequence, NIKs are claimed inside each batch's
     // transaction), so up to `parallel` of them are written at once.
     while (inFlight.size >= parallel) await Promise.race(inFlight)
