@@ -10,7 +10,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { loadConfig, type Config } from '../src/platform/config.ts'
 import { createPool, type Sql } from '../src/platform/db.ts'
 import { startEmbedded, type Running } from '../src/platform/embedded-pg.ts'
@@ -34,7 +34,7 @@ export interface Bench {
   run(ctx: BenchContext): Promise<Record<string, unknown>>
 }
 
-const benchDir = path.dirname(new URL(import.meta.url).pathname)
+const benchDir = path.dirname(fileURLToPath(import.meta.url))
 
 function parseArgs(argv: string[]): { names: string[]; options: Record<string, string> } {
   const names: string[] = []

@@ -17,11 +17,14 @@ export async function loadReferenceData(sql: Sql, config: Config): Promise<void>
   await loadRegionData(sql, config.branchesFile)
 }
 
-/** Services modules need at run time (keys, vaults), put into ctx.services. */
-export async function startServices(ctx: AppContext, log: Logger): Promise<void> {
-  await ensureAdmin(ctx, log)
+/**
+ * Services modules need at run time (keys, vaults), put into ctx.services. The server (and an app
+ * under test) also makes sure the first administrator exists; one-shot CLI commands do not, so a
+ * generated admin password is never printed into a command's output (the server prints it once).
+ */
+export async function startServices(ctx: AppContext, log: Logger, opts: { ensureAdmin?: boolean } = {}): Promise<void> {
+  if (opts.ensureAdmin ?? true) await ensureAdmin(ctx, log)
   ctx.services.registry = await createRegistryDeps(ctx.systemDb, ctx.config)
-  void log
 }
 
 /** Builds the HTTP app for a context. */

@@ -91,3 +91,54 @@ test('participant import: a missing file is a usage error, and nothing is writte
   assert.match(r.stderr, /No such file/)
   assert.equal(await count(), before)
 })
+
+test('usage errors exit 2 with a plain message: a bad option, a bad --batch, a missing or broken registration file, no command', async () => {
+  const badOption = jamsos(['participant', 'import', '-', '--nope'])
+  assert.equal(badOption.status, 2)
+  assert.match(badOption.stderr, /Unknown option '--nope'/)
+  const badBatch = jamsos(['participant', 'import', '-', '--batch', 'abc'], '')
+  assert.equal(badBatch.status, 2)
+  assert.match(badBatch.stderr, /--batch must be a whole number of rows from 1 to 100000, got "abc"/)
+  const missing = jamsos(['participant', 'register', path.join(dir, 'nope.json')])
+  assert.equal(missing.status, 2)
+  assert.match(missing.stderr, /No such file/)
+  const broken = path.join(dir, 'broken.json')
+  fs.writeFileSync(broken, '{"nik": ')
+  const notJson = jamsos(['participant', 'register', broken])
+  assert.equal(notJson.status, 2)
+  assert.match(notJson.stderr, /is not a JSON registration body/)
+  assert.doesNotMatch(notJson.stderr, /at .*\.ts:\d+/, 'no stack trace')
+  const none = jamsos([])
+  assert.equal(none.status, 2)
+  assert.match(none.stderr, /Usage: jamsos <command>/)
+})
+
+test('a refused registration names the code, the field and the reason; a bad setting names the variable', async () => {
+  const file = path.join(dir, 'far.json')
+  fs.writeFileSync(file, JSON.stringify(registration({ villageCode: '99.99.99.9999' })))
+  const r = jamsos(['participant', 'register', file])
+  assert.equal(r.status, 1)
+  assert.match(r.stderr, /^VILLAGE_UNKNOWN: .*\n {2}villageCode: VILLAGE_UNKNOWN \(.*no village has code 99\.99\.99\.9999\)/)
+  const notFound = jamsos(['participant', 'get', '99999999990'])
+  assert.equal(notFound.status, 1)
+  assert.match(notFound.stderr, /^PARTICIPANT_NOT_FOUND: /)
+  const badSetting = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'jamsos.js'), 'migrate'], {
+    env: { ...process.env, DATABASE_URL: db.url, JAMSOS_SCRYPT_COST: '30000' },
+    encoding: 'utf8',
+  })
+  assert.equal(badSetting.status, 1)
+  assert.match(badSetting.stderr, /^JAMSOS_SCRYPT_COST must be a power of two/)
+})
+
+test('a one-shot command on a fresh data folder prints no administrator password into its output', async () => {
+  const r = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'jamsos.js'), 'participant', 'import', '-', '--json'], {
+    env: { ...process.env, DATABASE_URL: db.url, JAMSOS_DATA_DIR: path.join(dir, 'fresh'), JAMSOS_ADMIN_PASSWORD: '', JAMSOS_NIK_KEY: TEST_NIK_KEY, JAMSOS_NIK_INDEX_KEY: TEST_NIK_INDEX_KEY, LOG_LEVEL: '' },
+    encoding: 'utf8',
+    input: JSON.stringify(registration({ fullName: 'Tanpa Admin' })),
+  })
+  assert.equal(r.status, 0, r.stderr)
+  assert.doesNotMatch(r.stdout + r.stderr, /password/i)
+  assert.equal(JSON.parse(r.stdout.trim()).inserted, 1)
+  // No command here created the administrator: the server's first start does, and prints it there.
+  assert.equal((await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM app_user WHERE username = 'admin'`)[0]!.n, 0)
+})

@@ -3,11 +3,11 @@
 // embedded one for the duration of the command.
 import { parseArgs } from 'node:util'
 import v8 from 'node:v8'
-import { loadConfig } from './platform/config.ts'
+import { ConfigError, loadConfig } from './platform/config.ts'
 import { createLogger } from './platform/log.ts'
 import { DataDirLockedError } from './platform/embedded-pg.ts'
 import { MigrationError } from './platform/migrate.ts'
-import { AppError, translate } from './platform/errors.ts'
+import { AppError, errorBody } from './platform/errors.ts'
 import { commands } from './commands.ts'
 
 const USAGE = `Usage: jamsos <command> [options]
@@ -20,8 +20,9 @@ Environment: PORT, HOST, DATABASE_URL, JAMSOS_DATA_DIR, JAMSOS_DEMO, LOG_LEVEL (
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    console.log(USAGE)
-    return name ? 0 : 1
+    if (name) console.log(USAGE)
+    else console.error(USAGE)
+    return name ? 0 : 2
   }
   const words = [name]
   // Commands may be two words ("participant get", "user add").
@@ -43,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
   if (cmd.name !== 'start') v8.setFlagsFromString('--heap-growing-percent=50')
   const { values, positionals } = parseArgs({ args: rest, options: cmd.options ?? {}, allowPositionals: true, strict: true })
   const config = loadConfig()
-  const log = createLogger(process.env.LOG_LEVEL ?? (cmd.name === 'start' ? 'info' : 'warn'))
+  const log = createLogger(config.logLevel ?? (cmd.name === 'start' ? 'info' : 'warn'))
   return cmd.run({ config, log, values: values as Record<string, string | boolean | undefined>, positionals })
 }
 
@@ -60,17 +61,28 @@ function exitWith(code: number): void {
   })
 }
 
+/** Says what went wrong, without a stack trace for anything the user can mend; returns the exit status. */
+function report(e: unknown): number {
+  const code = (e as { code?: unknown }).code
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+    console.error(`${(e as Error).message}\n(jamsos help lists the commands and their options)`)
+    return 2
+  }
+  if (e instanceof DataDirLockedError || e instanceof MigrationError || e instanceof ConfigError) {
+    console.error(e.message)
+    return 1
+  }
+  if (e instanceof AppError) {
+    const { error } = errorBody(e, 'en')
+    console.error(`${error.code}: ${error.message}${error.fields.map((f) => `\n  ${f.path}: ${f.code} (${f.message})`).join('')}`)
+    return 1
+  }
+  console.error(e)
+  return 1
+}
+
 try {
   exitWith(await main(process.argv.slice(2)))
 } catch (e) {
-  if (e instanceof DataDirLockedError || e instanceof MigrationError) {
-    console.error(e.message)
-  } else if (e instanceof AppError) {
-    console.error(`${e.code}: ${translate(e.code, 'en')}${e.fields.length ? '\n' + e.fields.map((f) => `  ${f.path}: ${f.code}${f.reason ? ` (${f.reason})` : ''}`).join('\n') : ''}`)
-  } else if ((e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (e as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    console.error((e as Error).message)
-  } else {
-    console.error(e)
-  }
-  exitWith(1)
+  exitWith(report(e))
 }

@@ -8,7 +8,6 @@ import os from 'node:os'
 import { openMigrated } from './platform/runtime.ts'
 import { SYSTEM_ACTOR, type Actor } from './platform/actor.ts'
 import type { AppContext } from './platform/http.ts'
-import { startServer } from './server.ts'
 import { userCommands } from './auth/index.ts'
 import { auditCommands } from './audit/index.ts'
 import { loadReferenceData, startServices } from './app.ts'
@@ -39,7 +38,7 @@ async function withRuntime<T>(c: CommandContext, fn: (ctx: AppContext) => Promis
   try {
     await loadReferenceData(db.system, c.config)
     const ctx: AppContext = { db: db.app, systemDb: db.system, config: c.config, now: () => new Date(), services: {} }
-    await startServices(ctx, c.log)
+    await startServices(ctx, c.log, { ensureAdmin: false })
     return await fn(ctx)
   } finally {
     await db.close()
@@ -75,6 +74,8 @@ export const commands: Command[] = [
     usage: 'start',
     summary: 'Serve the API on PORT (default 3000); demo data on first start',
     async run({ config, log }) {
+      // Loaded only here: the HTTP server (Fastify, the docs page, every route) is for `start` alone.
+      const { startServer } = await import('./server.ts')
       await startServer(config, log)
       // The server keeps the process alive until SIGINT/SIGTERM.
       return await new Promise<number>(() => {})
@@ -164,7 +165,13 @@ export const commands: Command[] = [
         console.error('Usage: jamsos participant register <file.json | ->  (the body of POST /api/v1/participants)')
         return 2
       }
-      const body = JSON.parse(fs.readFileSync(file === '-' ? 0 : file, 'utf8')) as RegistrationInput
+      let body: RegistrationInput
+      try {
+        body = JSON.parse(fs.readFileSync(file === '-' ? 0 : file, 'utf8')) as RegistrationInput
+      } catch (e) {
+        console.error((e as NodeJS.ErrnoException).code === 'ENOENT' ? `No such file: ${file}` : `${file} is not a JSON registration body: ${(e as Error).message}`)
+        return 2
+      }
       return withRuntime(c, async (ctx) => {
         const p = await registerParticipant({ db: ctx.db, deps: registryDepsOf(ctx), actor: cliActor(), now: new Date() }, body)
         console.log(`Registered ${p.fullName} as KPJ ${p.kpj} (branch ${p.branchCode}).`)
@@ -189,6 +196,11 @@ export const commands: Command[] = [
         console.error(`No such file: ${file}`)
         return 2
       }
+      const batch = c.values.batch === undefined ? undefined : Number(c.values.batch)
+      if (batch !== undefined && (!Number.isSafeInteger(batch) || batch < 1 || batch > 100_000)) {
+        console.error(`--batch must be a whole number of rows from 1 to 100000, got "${c.values.batch}"`)
+        return 2
+      }
       return withRuntime(c, async (ctx) => {
         const t0 = performance.now()
         // Rejections stream to the file as they happen (a file of bad rows must not fill memory).
@@ -200,7 +212,7 @@ export const commands: Command[] = [
             vault: registryDepsOf(ctx).vault,
             today: jakartaDate(new Date()),
             onRejected: (x) => out?.write(JSON.stringify(x)),
-            ...(c.values.batch ? { batchSize: Number(c.values.batch) } : {}),
+            ...(batch ? { batchSize: batch } : {}),
           })
         } finally {
           out?.close()

@@ -1,5 +1,9 @@
 // Configuration comes from the environment, read once. Every knob is documented in README.md.
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** A setting with a value it cannot take; the message names the variable and what it accepts. */
+export class ConfigError extends Error {}
 
 export interface Config {
   /** HTTP port (PORT, default 3000). */
@@ -20,7 +24,15 @@ export interface Config {
   nikIndexKey: string | undefined
   /** Branch office configuration file (regencies merged into one Kantor Cabang). */
   branchesFile: string
-  logLevel: string
+  /** LOG_LEVEL; unset means the command's own default (info for the server, warn for the CLI). */
+  logLevel: string | undefined
+  /**
+   * Which proxies to believe about the client's address (X-Forwarded-For), JAMSOS_TRUST_PROXY:
+   * unset trusts none (the socket's address is the client's); a number trusts that many hops; a
+   * comma-separated list trusts those addresses or CIDR ranges. The per-address throttles and the
+   * audit trail rely on the client address, so trusting every hop would let a client pick its own.
+   */
+  trustProxy: false | number | string[]
   /** Origins allowed by CORS (comma separated); empty means same-origin only. */
   corsOrigins: string[]
   /** Password for the first `admin` account; generated and printed once when unset. */
@@ -39,7 +51,8 @@ export interface Config {
   billMonths: number[]
 }
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
+// fileURLToPath, not URL.pathname: a path with a space or non-ASCII letters stays a real path.
+const root = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '')
 
 /** The repository root: migrations/ and config/ are resolved from here, not from the cwd. */
 export const projectRoot = root
@@ -47,7 +60,7 @@ export const projectRoot = root
 function int(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback
   const n = Number(value)
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`)
+  if (!Number.isSafeInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${value}"`)
   return n
 }
 
@@ -60,9 +73,34 @@ function monthsList(value: string | undefined): number[] {
   if (!value) return [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
   const months = value.split(',').map((s) => Number(s.trim()))
   if (!months.every((m) => Number.isInteger(m) && m >= 1 && m <= 12)) {
-    throw new Error(`JAMSOS_BILL_MONTHS must list whole months from 1 to 12, got "${value}"`)
+    throw new ConfigError(`JAMSOS_BILL_MONTHS must list whole months from 1 to 12, got "${value}"`)
   }
   return [...new Set(months)].sort((a, b) => a - b)
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+function logLevel(value: string | undefined): string | undefined {
+  if (!value) return undefined
+  if (!LOG_LEVELS.includes(value)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`)
+  return value
+}
+
+/** scrypt's N must be a power of two; below 2^10 it protects nothing, above 2^20 a login takes seconds. */
+function scryptCost(value: string | undefined): number {
+  const n = int('JAMSOS_SCRYPT_COST', value, 1 << 15)
+  if (n < 1 << 10 || n > 1 << 20 || (n & (n - 1)) !== 0) throw new ConfigError(`JAMSOS_SCRYPT_COST must be a power of two from 1024 to 1048576, got "${value}"`)
+  return n
+}
+
+function trustProxy(value: string | undefined): false | number | string[] {
+  if (!value || ['off', '0', 'false', 'no'].includes(value.toLowerCase())) return false
+  if (/^\d+$/.test(value)) return Number(value)
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean)
+  if (!list.length || !list.every((a) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(a))) {
+    throw new ConfigError(`JAMSOS_TRUST_PROXY must be a number of proxy hops or a comma-separated list of proxy addresses or CIDR ranges, got "${value}"`)
+  }
+  return list
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -76,10 +114,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nikKey: env.JAMSOS_NIK_KEY || undefined,
     nikIndexKey: env.JAMSOS_NIK_INDEX_KEY || undefined,
     branchesFile: path.resolve(env.JAMSOS_BRANCHES_FILE || path.join(root, 'config', 'branches.json')),
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: logLevel(env.LOG_LEVEL),
+    trustProxy: trustProxy(env.JAMSOS_TRUST_PROXY),
     corsOrigins: (env.JAMSOS_CORS_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
     adminPassword: env.JAMSOS_ADMIN_PASSWORD || undefined,
-    scryptCost: int('JAMSOS_SCRYPT_COST', env.JAMSOS_SCRYPT_COST, 1 << 15),
+    scryptCost: scryptCost(env.JAMSOS_SCRYPT_COST),
     graceMonths: int('JAMSOS_GRACE_MONTHS', env.JAMSOS_GRACE_MONTHS, 3),
     billMonths: monthsList(env.JAMSOS_BILL_MONTHS),
   }

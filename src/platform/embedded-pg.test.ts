@@ -42,3 +42,20 @@ test('the data folder holds one cluster: a second exclusive start is refused wit
   first = undefined
   assert.equal(runningCluster(dir), undefined, 'stopped cleanly: no live postmaster')
 })
+
+test('a command that started the cluster stops it only after commands that attached meanwhile are done', async () => {
+  const owner = await startEmbedded(dir)
+  assert.equal(owner.owned, true)
+  const attached = await startEmbedded(dir)
+  assert.equal(attached.owned, false)
+  const sql = createPool(attached.url, { max: 1 })
+  await sql`SELECT 1`
+  let stopped = false
+  const stopping = owner.stop({ afterOtherSessions: true }).then(() => (stopped = true))
+  await new Promise((r) => setTimeout(r, 1500))
+  assert.equal(stopped, false, 'still waiting for the attached session')
+  assert.deepEqual([...(await sql`SELECT 1 AS one`)], [{ one: 1 }], 'the attached command keeps working')
+  await sql.end()
+  await stopping
+  assert.equal(runningCluster(dir), undefined, 'stopped once the other session ended')
+})

@@ -20,7 +20,12 @@ export interface Running {
   port: number
   /** True when this process started the cluster and must stop it. */
   owned: boolean
-  stop(): Promise<void>
+  /**
+   * Stops the cluster if this process owns it. With afterOtherSessions, first waits until no
+   * other process is connected: a CLI command that started the cluster must not cut off a
+   * command that attached to it meanwhile (PostgreSQL's stop ends every session).
+   */
+  stop(opts?: { afterOtherSessions?: boolean }): Promise<void>
 }
 
 interface Credentials {
@@ -168,7 +173,9 @@ export async function startEmbedded(dataDir: string, opts: StartOptions = {}): P
   try {
     await pg.start()
   } catch (e) {
+    // Another process started it first (two commands at once): join it, as if it had been running.
     const again = runningCluster(dataDir)
+    if (again && !opts.exclusive) return { ...urls(creds, again.port, database), port: again.port, owned: false, stop: async () => {} }
     if (again) throw new DataDirLockedError(dataDir, again.pid, again.port)
     throw new Error(`Embedded PostgreSQL did not start in ${dir}${e ? `: ${String(e)}` : ''}`)
   }
@@ -181,14 +188,32 @@ export async function startEmbedded(dataDir: string, opts: StartOptions = {}): P
   } finally {
     await admin.end()
   }
+  const otherSessions = async (): Promise<number> => {
+    const c = pg.getPgClient('postgres', '127.0.0.1')
+    await c.connect()
+    try {
+      const { rows } = await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")
+      return (rows[0] as { n: number }).n
+    } finally {
+      await c.end()
+    }
+  }
   let stopped = false
   return {
     ...u,
     port,
     owned: true,
-    stop: async () => {
+    stop: async ({ afterOtherSessions = false } = {}) => {
       if (stopped) return
       stopped = true
+      if (afterOtherSessions) {
+        let said = false
+        for (let n = await otherSessions(); n > 0; n = await otherSessions()) {
+          if (!said) log(`waiting for ${n} other session(s) on this cluster to end before stopping it`)
+          said = true
+          await new Promise((r) => setTimeout(r, 500))
+        }
+      }
       await pg.stop()
     },
   }

@@ -90,6 +90,7 @@ export const PlatformErrors = defineErrors({
   NOT_FOUND: { status: 404, id: 'Tidak ditemukan', en: 'Not found' },
   ROUTE_NOT_FOUND: { status: 404, id: 'Alamat tidak dikenal', en: 'No such route' },
   METHOD_NOT_ALLOWED: { status: 405, id: 'Metode tidak diizinkan', en: 'Method not allowed' },
+  OUT_OF_SCOPE: { status: 403, id: 'Di luar wilayah kerja Anda', en: 'Outside your area of work' },
   CONFLICT: { status: 409, id: 'Bertentangan dengan data yang sudah ada', en: 'Conflicts with existing data' },
   RATE_LIMITED: { status: 429, id: 'Terlalu banyak permintaan, coba lagi nanti', en: 'Too many requests, try again later' },
   UNAVAILABLE: { status: 503, id: 'Layanan sedang tidak tersedia', en: 'The service is unavailable' },

@@ -110,6 +110,12 @@ export function toAppError(err: unknown): AppError {
   if (fe.statusCode === 413) return new AppError(E.PAYLOAD_TOO_LARGE)
   const state = sqlState(err)
   if (state === '23505') return new AppError(E.CONFLICT)
+  // The database refusing a value or a write is the caller's doing, never a 500. Modules check
+  // their input first and name the field; these are the backstops for what slips past them.
+  if (state === '22003') return new AppError(E.OUT_OF_RANGE, { reason: 'a number is outside what can be stored' })
+  if (state === '22P02' || state === '22021' || state === '23514') return new AppError(E.INVALID_VALUE, { reason: 'the database refused a value' })
+  // Row-level security refused the write (migration 0006): the row would fall outside the caller's scope.
+  if (state === '42501') return new AppError(E.OUT_OF_SCOPE)
   if (state === '40001' || state === '40P01' || state === '57P01' || state === '08006') return new AppError(E.UNAVAILABLE)
   return new AppError(E.INTERNAL_ERROR)
 }
@@ -130,11 +136,16 @@ export interface HttpOptions {
   bodyLimit?: number
 }
 
+/** JAMSOS_TRUST_PROXY as Fastify takes it: a hop count becomes "the nearest n hops". */
+function trustProxyOption(t: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof t === 'number' ? (_address, hop) => hop < t : t
+}
+
 export async function createHttp(opts: HttpOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimit ?? 1_048_576,
-    trustProxy: true,
+    trustProxy: trustProxyOption(opts.ctx.config.trustProxy),
     genReqId: () => crypto.randomUUID(),
     ajv: {
       customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },

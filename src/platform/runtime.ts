@@ -51,7 +51,9 @@ export async function openDatabase(config: Config, opts: OpenOptions = {}): Prom
       if (closed) return
       closed = true
       await Promise.all([app.end({ timeout: 5 }), system.end({ timeout: 5 })])
-      if (embedded?.owned) await embedded.stop()
+      // A command that started the cluster leaves it running until commands that attached to it
+      // meanwhile are done; the server (exclusive) stops at once when told to.
+      if (embedded?.owned) await embedded.stop({ afterOtherSessions: !opts.exclusive })
     },
   }
 }
