@@ -142,3 +142,13 @@ test('a one-shot command on a fresh data folder prints no administrator password
   // No command here created the administrator: the server's first start does, and prints it there.
   assert.equal((await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM app_user WHERE username = 'admin'`)[0]!.n, 0)
 })
+
+test('participant register: a body without a village code is refused with the field, not a crash', async () => {
+  const body: Record<string, unknown> = { ...registration() }
+  delete body.villageCode
+  const file = path.join(dir, 'no-village.json')
+  fs.writeFileSync(file, JSON.stringify(body))
+  const r = jamsos(['participant', 'register', file])
+  assert.equal(r.status, 1)
+  assert.match(r.stderr, /^REQUIRED: .*\n {2}villageCode: REQUIRED/)
+})

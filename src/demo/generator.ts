@@ -4,7 +4,8 @@
 //
 // Streaming: people are made one at a time, so a million cost no more memory than the village
 // table and the NIK serial counters (a few tens of megabytes).
-import { ageOn, type IsoDate, isIsoDate, jakartaEndOf } from '../platform/dates.ts'
+import { ageOn, type IsoDate, isIsoDate, JAKARTA_OFFSET_MINUTES, jakartaEndOf } from '../platform/dates.ts'
+import { makeNik } from '../registry/index.ts'
 import { DEFAULT_PROVINCE_WEIGHTS, loadAreas, VillageSampler, type Areas } from './areas.ts'
 import { paymentHistory, type DemoPayment, type PayerProfile, type PaymentMethod } from './history.ts'
 import { fullName, motherName, phoneNumber, streetLine } from './names.ts'
@@ -139,6 +140,8 @@ const APBD_PAYER: PayerProfile = {
 }
 
 const DAY = 86_400_000
+/** Jakarta (WIB) is UTC+7: a Jakarta day starts this long before the UTC day of the same date. */
+const JAKARTA_OFFSET = JAKARTA_OFFSET_MINUTES * 60_000
 
 function isoOfDay(day: number): IsoDate {
   return new Date(day * DAY).toISOString().slice(0, 10)
@@ -146,19 +149,6 @@ function isoOfDay(day: number): IsoDate {
 
 function dayOf(date: IsoDate): number {
   return Date.parse(`${date}T00:00:00Z`) / DAY
-}
-
-/**
- * The NIK: district of first issue, birth date (women's day + 40), serial (regulations.md §6).
- * The same layout as the registry's makeNik; kept here so the generator has no dependency on the
- * registry's internals.
- */
-function encodeNik(districtCode: string, birthDate: IsoDate, gender: 'M' | 'F', serial: number): string {
-  const day = Number(birthDate.slice(8, 10)) + (gender === 'F' ? 40 : 0)
-  return (
-    districtCode.slice(0, 2) + districtCode.slice(3, 5) + districtCode.slice(6, 8) +
-    String(day).padStart(2, '0') + birthDate.slice(5, 7) + birthDate.slice(2, 4) + String(serial).padStart(4, '0')
-  )
 }
 
 /** Declared income: log-normal around the trade's median, a thin tail, whole Rp50,000 steps. */
@@ -185,7 +175,7 @@ function registrationInstant(rng: Rng, day: number, channel: Channel, firstDay: 
   } else {
     minute = rng.int(6 * 60, 23 * 60 + 30)
   }
-  return day * DAY - 7 * 3_600_000 + minute * 60_000 + rng.int(0, 59_999)
+  return day * DAY - JAKARTA_OFFSET + minute * 60_000 + rng.int(0, 59_999)
 }
 
 /** Streams `count` synthetic participants; the same options always give the same people. */
@@ -215,7 +205,7 @@ export function* generatePopulation(opts: PopulationOptions): Generator<DemoPart
     const u = rng.next()
     const regDay = firstDay + Math.min(span - 1, Math.floor((u < 0.5 ? u * 2 : Math.sqrt((u - 0.5) * 2)) * span))
     const registeredAt = registrationInstant(rng, regDay, channel, firstDay, lastDay)
-    const regDate = isoOfDay(Math.floor((registeredAt + 7 * 3_600_000) / DAY))
+    const regDate = isoOfDay(Math.floor((registeredAt + JAKARTA_OFFSET) / DAY))
 
     // Working age: at least 18 when registering, at most 65 at the end of the history.
     let birthDate: IsoDate
@@ -242,7 +232,7 @@ export function* generatePopulation(opts: PopulationOptions): Generator<DemoPart
     const serial = (serials.get(key) ?? 0) + 1
     if (serial > 9999) throw new Error('NIK serials exhausted for one district and birth date')
     serials.set(key, serial)
-    const nik = encodeNik(areas.districtCode[nikDistrict]!, birthDate, gender, serial)
+    const nik = makeNik({ districtCode: areas.districtCode[nikDistrict]!, birthDate, gender, serial })
 
     // Most were born where their NIK was first issued.
     const birthRegency = rng.chance(0.8) ? areas.districtRegency[nikDistrict]! : sampler.regency(rng)

@@ -10,7 +10,7 @@ import { AppError } from '../platform/errors.ts'
 import { billPeriods, importBills, postPayments, priceBill, type ImportedBill, type PaymentNotice } from '../contributions/index.ts'
 import { nextBillStart, type PaidMonth } from '../coverage/index.ts'
 import { type ProgramCode } from '../programs/index.ts'
-import { loadRegistrationRefs, registerBulk, type NikVault, type RegistrationRefs } from '../registry/index.ts'
+import { loadRegistrationRefs, occupationGroupOf, registerBulk, type NikVault, type RegistrationRefs } from '../registry/index.ts'
 import { generatePopulation, type DemoParticipant } from './generator.ts'
 
 export interface SeedOptions {
@@ -105,7 +105,7 @@ async function prepareChunk(
     const member = {
       income: p.monthlyIncome,
       programs: p.programs as ProgramCode[],
-      occupationGroup: refs.codes.occupations.get(p.occupation)?.group ?? 'general',
+      occupationGroup: occupationGroupOf(refs, p.occupation),
       funding: p.funding,
     }
     for (const pay of p.payments) {

@@ -4,12 +4,13 @@
 import type { Sql } from '../platform/db.ts'
 import { copyBytea, copyBytes, copyNullable, copyText as text, copyTextArray } from '../platform/copy.ts'
 import { type Actor, withActor } from '../platform/actor.ts'
-import { AppError } from '../platform/errors.ts'
+import { AppError, PlatformErrors, type FieldError } from '../platform/errors.ts'
 import type { IsoDate } from '../platform/dates.ts'
 import { loadRateTable } from '../programs/index.ts'
 import { placeIndex, regionCodes } from '../regions/index.ts'
 import { recordAudit } from '../audit/index.ts'
 import { kpjFromId } from './kpj.ts'
+import { RegistryErrors as R } from './errors.ts'
 import type { NikVault } from './vault.ts'
 import { checkRegistration, type CheckedRegistration, type RegistrationInput, type RegistrationRefs } from './registration.ts'
 import { claimNikBlock, loadCodeLists, nextParticipantIds, PARTICIPANT_COPY_COLUMNS } from './queries.ts'
@@ -151,8 +152,11 @@ export async function registerBulk(
   input: Iterable<RegistrationInput> | AsyncIterable<RegistrationInput>,
   opts: BulkOptions,
 ): Promise<BulkResult> {
-  const refs = opts.refs ?? (await loadRegistrationRefs(sql, opts.today))
   const batchSize = opts.batchSize ?? 2_000
+  // A fraction, zero or NaN would never fill a batch the way the caller meant (NaN: never flush
+  // until the end, holding the whole load in memory).
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`)
+  const refs = opts.refs ?? (await loadRegistrationRefs(sql, opts.today))
   const result: BulkResult = { inserted: 0, duplicates: 0, rejected: [], rejectedRows: 0, firstKpj: null, lastKpj: null }
   const parallel = Math.max(1, opts.parallel ?? 3)
   const inFlight = new Set<Promise<void>>()
@@ -193,44 +197,58 @@ export async function registerBulk(
     inFlight.add(writing)
   }
 
-  let row = 0
-  for await (const raw of input as AsyncIterable<RegistrationInput>) {
-    row++
-    let checked: CheckedRegistration
-    try {
-      // Twins within the load are caught like NIKs registered before it: by the NIK claim, so the
-      // load holds no set of every NIK it has seen (a million of them would cost ~100 MB).
-      checked = checkRegistration(raw, refs)
-    } catch (e) {
-      if (!(e instanceof AppError)) throw e
-      result.rejectedRows++
-      for (const f of e.fields.length ? e.fields : [{ path: '(row)', code: e.code, reason: e.message }]) {
-        const rejection = { row, code: f.code, field: f.path, reason: f.reason ?? '' }
-        if (!opts.onRejected || result.rejected.length < KEPT_REJECTIONS) result.rejected.push(rejection)
-        opts.onRejected?.(rejection)
+  // However the load ends (a bad input stream, a failed batch), it returns only once no batch is
+  // still writing: the caller then knows what is committed, and may close the pool.
+  try {
+    let row = 0
+    for await (const raw of input as AsyncIterable<RegistrationInput>) {
+      row++
+      let checked: CheckedRegistration
+      try {
+        // Twins within the load are caught like NIKs registered before it: by the NIK claim, so the
+        // load holds no set of every NIK it has seen (a million of them would cost ~100 MB).
+        checked = checkBulkRow(raw, refs)
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e
+        result.rejectedRows++
+        for (const f of e.fields.length ? e.fields : [{ path: '(row)', code: e.code, reason: e.message }]) {
+          const rejection = { row, code: f.code, field: f.path, reason: f.reason ?? '' }
+          if (!opts.onRejected || result.rejected.length < KEPT_REJECTIONS) result.rejected.push(rejection)
+          opts.onRejected?.(rejection)
+        }
+        continue
       }
-      continue
+      const nik = checked.nik.nik
+      const hash = opts.vault.blindIndex(nik)
+      const registeredAt = opts.registeredAt ? opts.registeredAt(checked.input, row).toISOString() : now
+      batch.add(row, hash, participantLineTail(opts.vault.encrypt(nik), hash, checked, registeredAt, by))
+      if (batch.size >= batchSize) await flush()
     }
-    const nik = checked.nik.nik
-    const hash = opts.vault.blindIndex(nik)
-    const registeredAt = opts.registeredAt ? opts.registeredAt(checked.input, row).toISOString() : now
-    batch.add(row, hash, participantLineTail(opts.vault.encrypt(nik), hash, checked, registeredAt, by))
-    if (batch.size >= batchSize) await flush()
+    await flush()
+  } finally {
+    await Promise.all(inFlight)
   }
-  await flush()
-  await Promise.all(inFlight)
   if (failure) throw failure
-  if (result.inserted > 0) {
-    await withActor(sql, opts.actor, (tx) =>
-      recordAudit(tx, opts.actor, {
-        action: 'participant.bulk_register',
-        entityType: 'participant_batch',
-        entityId: `${result.firstKpj}..${result.lastKpj}`,
-        after: { inserted: result.inserted, duplicates: result.duplicates, rejected: result.rejectedRows },
-      }),
-    )
-  }
   return result
+}
+
+/**
+ * checkRegistration, and one rule of the bulk path's own: it writes participants only, so a row
+ * that names heirs is refused rather than registered without them. Reported with the row's other
+ * failures, so one pass over the rejections shows everything to fix.
+ */
+function checkBulkRow(raw: RegistrationInput, refs: RegistrationRefs): CheckedRegistration {
+  const heirs = (raw as { heirs?: unknown } | null)?.heirs
+  if (!Array.isArray(heirs) || heirs.length === 0) return checkRegistration(raw, refs)
+  const fields: FieldError[] = []
+  try {
+    checkRegistration(raw, refs)
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e
+    fields.push(...(e.fields.length ? e.fields : [{ path: '(row)', code: e.code, reason: e.message }]))
+  }
+  fields.push({ path: 'heirs', code: R.BULK_HEIRS_NOT_TAKEN, reason: 'register heirs with POST /api/v1/participants/{kpj}/heirs after the import' })
+  throw fields.length === 1 ? new AppError(fields[0]!.code, { fields }) : new AppError(PlatformErrors.VALIDATION_FAILED, { fields })
 }
 
 /**
@@ -251,7 +269,21 @@ async function write(sql: Sql, batch: Batch, opts: BulkOptions, result: BulkResu
     }
     // Positions written; null for all of them (the usual case: no duplicates).
     const keep = lost.size ? batch.ids.flatMap((_id, i) => (lost.has(i) ? [] : [i])) : null
-    if (keep?.length !== 0) await copyBytes(tx, `participant (${PARTICIPANT_COPY_COLUMNS.join(', ')})`, batch.body(keep))
+    const count = keep ? keep.length : batch.size
+    if (count === 0) return keep
+    await copyBytes(tx, `participant (${PARTICIPANT_COPY_COLUMNS.join(', ')})`, batch.body(keep))
+    // Each batch is audited in its own transaction, so every committed batch has its record even
+    // when a later batch fails. Recorded last: the audit chain's head stays locked until commit,
+    // and taking it only after the NIK claim and the COPY keeps the lock order the same in every
+    // batch (claim, then head). A batch waiting on an earlier batch's claim holds no head lock,
+    // and a batch holding the head has nothing left to wait for but its commit, so the claim
+    // chain and the head lock cannot wait on each other.
+    await recordAudit(tx, opts.actor, {
+      action: 'participant.bulk_register',
+      entityType: 'participant_batch',
+      entityId: `${kpjFromId(batch.ids[keep ? keep[0]! : 0]!)}..${kpjFromId(batch.ids[keep ? keep[count - 1]! : count - 1]!)}`,
+      after: { inserted: count, duplicates: batch.size - count },
+    })
     return keep
   }).finally(claimDone)
   const count = written ? written.length : batch.size

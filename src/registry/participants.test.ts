@@ -17,9 +17,12 @@ import {
   searchParticipants,
   updateParticipant,
   makeNik,
+  loadRegistrationRefs,
+  occupationGroupOf,
   type RegistryDeps,
 } from './index.ts'
 import { kpjFromId } from './kpj.ts'
+import { verifyAuditChain } from '../audit/index.ts'
 
 let db: TestDatabase
 let deps: RegistryDeps
@@ -232,4 +235,152 @@ test('the bulk path writes each row whole: its own id and KPJ, escaped text, mul
   assert.ok(r.firstKpj! < r.lastKpj!)
   assert.equal(r.firstKpj, kpjFromId(placed[0]![1]))
   assert.equal(r.lastKpj, kpjFromId(placed[3]![1]))
+})
+
+test('the bulk path refuses text the table would refuse, by row and field: a 151-character name, a NUL, an escape; the good rows land whole', async () => {
+  const rows = [
+    registration({ fullName: 'Panjang ' + 'a'.repeat(143) }),
+    registration({ fullName: 'Batas ' + 'a'.repeat(144) }),
+    registration({ address: 'Jl. Mawar\u0000 12' }),
+    registration({ fullName: 'Teks Baik', birthPlace: 'Blitar\u001b' }),
+    registration({ fullName: '𝓐'.repeat(150) }),
+    registration({ fullName: 'Teks Baik Juga' }),
+  ]
+  assert.equal(rows[0]!.fullName.length, 151)
+  const before = await count('participant')
+  const placed: number[] = []
+  const r = await registerBulk(db.sql, rows, { actor, vault: deps.vault, today: '2025-06-10', batchSize: 2, onRow: (row) => placed.push(row) })
+  assert.deepEqual(r.rejected, [
+    { row: 1, code: 'TOO_LONG', field: 'fullName', reason: '151 characters, at most 150' },
+    { row: 3, code: 'INVALID_FORMAT', field: 'address', reason: 'contains the control character U+0000 at position 10' },
+    { row: 4, code: 'INVALID_FORMAT', field: 'birthPlace', reason: 'contains the control character U+001B at position 7' },
+  ])
+  assert.equal(r.rejectedRows, 3)
+  assert.equal(r.inserted, 3)
+  assert.deepEqual(placed.sort(), [2, 5, 6])
+  // Nothing half-written: every NIK claimed belongs to a participant row, and no refused row is there.
+  assert.equal(await count('participant'), before + 3)
+  assert.equal(await count('nik_index'), await count('participant'))
+  const names = await db.sql<{ n: number }[]>`SELECT length(full_name)::int AS n FROM participant WHERE full_name IN (${rows[1]!.fullName}, ${rows[4]!.fullName})`
+  assert.deepEqual(names.map((x) => x.n), [150, 150])
+  assert.equal((await searchParticipants(ctx(), { name: 'teks baik' })).items.map((i) => i.fullName).join(), 'Teks Baik Juga')
+})
+
+test('the bulk path refuses a row with heirs (it writes participants only) rather than drop them; an empty list is fine', async () => {
+  const heirsBefore = await count('heir')
+  const before = await count('participant')
+  const rows = [
+    registration({ fullName: 'Dengan Waris', heirs: [{ fullName: 'Siti Aminah', relationship: 'spouse' }] }),
+    registration({ fullName: 'Waris Kosong', heirs: [] }),
+    registration({ fullName: 'Waris Dan Desa', villageCode: '99.99.99.9999', heirs: [{ fullName: 'Dewi', relationship: 'child' }] }),
+  ]
+  const r = await registerBulk(db.sql, rows, { actor, vault: deps.vault, today: '2025-06-10' })
+  assert.deepEqual(r.rejected.map((x) => [x.row, x.code, x.field]), [
+    [1, 'BULK_HEIRS_NOT_TAKEN', 'heirs'],
+    [3, 'VILLAGE_UNKNOWN', 'villageCode'],
+    [3, 'BULK_HEIRS_NOT_TAKEN', 'heirs'],
+  ])
+  assert.match(r.rejected[0]!.reason, /POST \/api\/v1\/participants\/\{kpj\}\/heirs after the import/)
+  assert.equal(r.rejectedRows, 2)
+  assert.equal(r.inserted, 1)
+  assert.equal(await count('participant'), before + 1)
+  assert.equal(await count('heir'), heirsBefore)
+  assert.equal(await count('nik_index'), await count('participant'))
+})
+
+const bulkEvents = async (afterId: number) =>
+  db.sql<{ entity_id: string; changes: { after: { inserted: number; duplicates: number } } }[]>`
+    SELECT entity_id, changes FROM audit_event WHERE action = 'participant.bulk_register' AND id > ${afterId} ORDER BY entity_id`
+const lastAuditId = async () => (await db.sql<{ id: number }[]>`SELECT coalesce(max(id), 0)::int AS id FROM audit_event`)[0]!.id
+
+test('each bulk batch is audited in its own transaction: its KPJ range and counts', async () => {
+  const from = await lastAuditId()
+  const rows = [registration(), registration(), registration()]
+  rows.push({ ...rows[0]!, fullName: 'Twin Of Row One' }, registration())
+  const ids: number[] = []
+  const r = await registerBulk(db.sql, rows, { actor, vault: deps.vault, today: '2025-06-10', batchSize: 2, onRow: (row, id) => (ids[row] = id) })
+  assert.equal(r.inserted, 4)
+  assert.equal(r.duplicates, 1)
+  // Batches [1, 2], [3, twin of 1], [5]: three events, one a batch.
+  const k = (row: number) => kpjFromId(ids[row]!)
+  const expected = [
+    { entity_id: `${k(1)}..${k(2)}`, changes: { after: { inserted: 2, duplicates: 0 } } },
+    { entity_id: `${k(3)}..${k(3)}`, changes: { after: { inserted: 1, duplicates: 1 } } },
+    { entity_id: `${k(5)}..${k(5)}`, changes: { after: { inserted: 1, duplicates: 0 } } },
+  ].sort((a, b) => (a.entity_id < b.entity_id ? -1 : 1))
+  assert.deepEqual((await bulkEvents(from)).map((e) => ({ ...e })), expected)
+  assert.equal((await verifyAuditChain(db.sql)).ok, true)
+})
+
+test('a bulk load that fails part-way leaves each committed batch with its audit record, and nothing of the rest', async () => {
+  const from = await lastAuditId()
+  const before = await count('participant')
+  const rows = [registration(), registration(), registration(), registration()]
+  const ids: number[] = []
+  await assert.rejects(
+    registerBulk(db.sql, rows, {
+      actor,
+      vault: deps.vault,
+      today: '2025-06-10',
+      batchSize: 2,
+      parallel: 1,
+      onRow: (row, id) => {
+        ids[row] = id
+        if (row === 2) throw new Error('disk full')
+      },
+    }),
+    /disk full/,
+  )
+  // The first batch committed before the failure; the second was never written.
+  assert.equal(await count('participant'), before + 2)
+  assert.equal(await count('nik_index'), await count('participant'))
+  assert.deepEqual((await bulkEvents(from)).map((e) => ({ ...e })), [
+    { entity_id: `${kpjFromId(ids[1]!)}..${kpjFromId(ids[2]!)}`, changes: { after: { inserted: 2, duplicates: 0 } } },
+  ])
+})
+
+test('three batches at once, each with a twin of the batch before: NIK claims and the audit head never wait on each other', { timeout: 60_000 }, async () => {
+  for (let round = 0; round < 2; round++) {
+    const from = await lastAuditId()
+    const rows: ReturnType<typeof registration>[] = []
+    // 20 batches of 4: three new NIKs and a twin of the previous batch's first row, so batch n+1's
+    // claim waits on batch n's commit while batch n takes the audit head.
+    for (let b = 0; b < 20; b++) {
+      const fresh = [registration(), registration(), registration()]
+      rows.push(...fresh, b === 0 ? registration() : { ...rows[(b - 1) * 4]!, fullName: 'Twin' })
+    }
+    const r = await registerBulk(db.sql, rows, { actor, vault: deps.vault, today: '2025-06-10', batchSize: 4, parallel: 3 })
+    assert.equal(r.inserted, 61)
+    assert.equal(r.duplicates, 19)
+    const events = await bulkEvents(from)
+    assert.equal(events.length, 20)
+    assert.equal(events.reduce((n, e) => n + e.changes.after.inserted, 0), 61)
+    assert.equal(events.reduce((n, e) => n + e.changes.after.duplicates, 0), 19)
+  }
+  assert.equal((await verifyAuditChain(db.sql)).ok, true)
+})
+
+test('registerBulk refuses a batch size that is not a positive integer, before reading a row', async () => {
+  for (const batchSize of [0, -5, 2.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+    let read = false
+    const rows = (function* () {
+      read = true
+      yield registration()
+    })()
+    await assert.rejects(
+      registerBulk(db.sql, rows, { actor, vault: deps.vault, today: '2025-06-10', batchSize }),
+      (e: Error) => !(e instanceof AppError) && e.message === `batchSize must be a positive integer, got ${batchSize}`,
+    )
+    assert.equal(read, false)
+  }
+})
+
+test('occupationGroupOf serves the registry deps and a bulk load refs alike (the demo seed prices with it)', async () => {
+  const refs = await loadRegistrationRefs(db.sql, '2025-06-10')
+  for (const holder of [deps, refs]) {
+    assert.equal(occupationGroupOf(holder, 'ojek'), 'transport')
+    assert.equal(occupationGroupOf(holder, 'kurir'), 'transport')
+    assert.equal(occupationGroupOf(holder, 'petani'), 'general')
+    assert.equal(occupationGroupOf(holder, 'astronaut'), 'general')
+  }
 })

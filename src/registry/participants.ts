@@ -11,7 +11,7 @@ import { recordAudit } from '../audit/index.ts'
 import { kpjFromId, idFromKpj } from './kpj.ts'
 import { NikVault, loadNikKeys } from './vault.ts'
 import { RegistryErrors as R } from './errors.ts'
-import { checkPhone, checkRegistration, normalisePhone, tidy, type HeirInput, type RegistrationInput } from './registration.ts'
+import { checkHeirText, checkPhone, checkRegistration, checkText, normalisePhone, TEXT_LIMITS, tidy, type HeirInput, type RegistrationInput } from './registration.ts'
 import * as q from './queries.ts'
 
 /** What the registry needs at run time besides the database: the NIK vault and code lists. */
@@ -130,7 +130,9 @@ export async function registerParticipant(c: RegisterContext, input: Registratio
   const today = jakartaDate(c.now)
   return withActor(c.db, c.actor, async (tx) => {
     const rates = await loadRateTable(tx)
-    const place = await villagePlace(tx, input.villageCode.trim())
+    // Callers other than the API (the CLI) send unchecked bodies: a missing village code is
+    // checkRegistration's to report, not a TypeError here.
+    const place = typeof input.villageCode === 'string' ? await villagePlace(tx, input.villageCode.trim()) : undefined
     const checked = checkRegistration(input, {
       regions: c.deps.regions,
       place: (code) => (place && place.villageCode === code ? place : undefined),
@@ -237,8 +239,11 @@ export async function participantsById(tx: Tx, ids: number[], opts: { forUpdate?
   return q.findParticipants(tx, ids, opts)
 }
 
-/** The occupation group that rate conditions refer to (e.g. 'transport' for PP 50/2025). */
-export function occupationGroupOf(deps: RegistryDeps, occupation: string): string {
+/**
+ * The occupation group that rate conditions refer to (e.g. 'transport' for PP 50/2025). Takes
+ * anything holding the code lists: the registry's run-time deps, or a bulk load's RegistrationRefs.
+ */
+export function occupationGroupOf(deps: { codes: q.CodeLists }, occupation: string): string {
   return deps.codes.occupations.get(occupation)?.group ?? 'general'
 }
 
@@ -365,7 +370,10 @@ export async function updateParticipant(c: RegisterContext, kpj: string, u: Part
     if (u.address !== undefined || u.villageCode !== undefined) {
       const address = u.address !== undefined ? tidy(u.address) : row.address
       const villageCode = u.villageCode?.trim() ?? row.village_code
-      if (!address) fields.push({ path: 'address', code: PlatformErrors.REQUIRED, reason: 'must not be blank' })
+      // The same text rule as registration: a NUL would otherwise reach the UPDATE and fail there.
+      const bad = u.address !== undefined ? checkText('address', u.address, TEXT_LIMITS.address) : undefined
+      if (bad) fields.push(bad)
+      else if (!address) fields.push({ path: 'address', code: PlatformErrors.REQUIRED, reason: 'must not be blank' })
       place = await villagePlace(tx, villageCode)
       if (!place) fields.push({ path: 'villageCode', code: R.VILLAGE_UNKNOWN, reason: `no village has code ${villageCode}` })
       else if (address !== row.address || villageCode !== row.village_code) {
@@ -464,6 +472,9 @@ export async function participantHistory(c: ReadContext, kpj: string): Promise<C
 }
 
 export async function addHeir(c: RegisterContext, kpj: string, h: HeirInput): Promise<HeirView> {
+  const bad = checkHeirText(h)
+  if (bad.length === 1) throw new AppError(bad[0]!.code, { fields: bad })
+  if (bad.length) throw new AppError(PlatformErrors.VALIDATION_FAILED, { fields: bad })
   const heir = normaliseHeir(h)
   if (!heir.fullName) throw AppError.field(PlatformErrors.REQUIRED, 'fullName', 'must not be blank')
   return withActor(c.db, c.actor, async (tx) => {

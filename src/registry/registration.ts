@@ -84,6 +84,60 @@ export function normalisePhone(phone: string): string {
 const TEXT_FIELDS = ['nik', 'fullName', 'birthPlace', 'birthDate', 'gender', 'motherMaidenName', 'phone', 'address', 'villageCode', 'occupation', 'ecosystem', 'channel'] as const
 
 /**
+ * The longest text each field may hold, in characters (code points, as PostgreSQL's length() and
+ * JSON Schema's maxLength count them). The one source of these limits: the route schemas in
+ * routes.ts use them for maxLength, and checkShape applies them to rows that come by file, so a
+ * bulk row can never carry a value the table would refuse (full_name's CHECK, migrations/0004)
+ * into a COPY, where a refusal cannot be reported.
+ */
+export const TEXT_LIMITS = {
+  nik: 32,
+  fullName: 150,
+  birthPlace: 100,
+  motherMaidenName: 150,
+  phone: 20,
+  address: 300,
+  occupation: 40,
+  ecosystem: 40,
+  channel: 40,
+} as const satisfies Partial<Record<(typeof TEXT_FIELDS)[number], number>>
+
+/** Limits of an heir's text (POST /participants/{kpj}/heirs and a registration's heirs). */
+export const HEIR_TEXT_LIMITS = { fullName: 150, phone: 20 } as const
+
+export const HEIR_RELATIONSHIPS = ['spouse', 'child', 'parent', 'sibling', 'grandchild', 'other'] as const
+
+// C0 control characters other than the white space tidy() folds into a space (tab, line feed,
+// vertical tab, form feed, carriage return). PostgreSQL refuses U+0000 in text outright; the rest
+// would be stored but are never part of a name, address or phone number.
+const CONTROL = /[\u0000-\u0008\u000E-\u001F]/
+
+/**
+ * Whether a text value fits its limit and carries no control character; the field error if not.
+ * Shared by every path that writes participant or heir text (registration, bulk, changes, heirs).
+ */
+export function checkText(path: string, value: string, max: number): FieldError | undefined {
+  const control = CONTROL.exec(value)
+  if (control) {
+    const cp = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')
+    // The position in characters, as a person counts them (not UTF-16 units).
+    return { path, code: PlatformErrors.INVALID_FORMAT, reason: `contains the control character U+${cp} at position ${codePoints(value.slice(0, control.index)) + 1}` }
+  }
+  // UTF-16 units are never fewer than code points, so only a long string needs counting.
+  if (value.length > max) {
+    const chars = codePoints(value)
+    if (chars > max) return { path, code: PlatformErrors.TOO_LONG, reason: `${chars} characters, at most ${max}` }
+  }
+  return undefined
+}
+
+function codePoints(s: string): number {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}
+
+/**
  * The shape the API's JSON schema guarantees, checked again for rows that arrive by file (bulk
  * import), so a missing or mistyped field is a field error, never a crash.
  */
@@ -93,8 +147,15 @@ function checkShape(raw: RegistrationInput): void {
   if (typeof r.__invalid === 'string') throw AppError.field(PlatformErrors.MALFORMED_JSON, '(row)', r.__invalid)
   const fields: FieldError[] = []
   for (const f of TEXT_FIELDS) {
-    if (r[f] === undefined || r[f] === null || r[f] === '') fields.push({ path: f, code: PlatformErrors.REQUIRED })
-    else if (typeof r[f] !== 'string') fields.push({ path: f, code: PlatformErrors.INVALID_TYPE, reason: 'must be text' })
+    const v = r[f]
+    if (v === undefined || v === null || v === '') fields.push({ path: f, code: PlatformErrors.REQUIRED })
+    else if (typeof v !== 'string') fields.push({ path: f, code: PlatformErrors.INVALID_TYPE, reason: 'must be text' })
+    else {
+      // Birth date, gender and village code have no limit of their own: their exact form is
+      // checked below, or against the village list.
+      const bad = checkText(f, v, f in TEXT_LIMITS ? TEXT_LIMITS[f as keyof typeof TEXT_LIMITS] : Infinity)
+      if (bad) fields.push(bad)
+    }
   }
   if (typeof r.birthDate === 'string' && !isIsoDate(r.birthDate)) fields.push({ path: 'birthDate', code: PlatformErrors.INVALID_FORMAT, reason: 'a calendar date YYYY-MM-DD' })
   if (typeof r.gender === 'string' && r.gender !== 'M' && r.gender !== 'F') fields.push({ path: 'gender', code: PlatformErrors.INVALID_VALUE, reason: 'M or F' })
@@ -103,9 +164,30 @@ function checkShape(raw: RegistrationInput): void {
   if (r.funding !== undefined && !['self', 'sponsor', 'apbn', 'apbd'].includes(r.funding as string)) fields.push({ path: 'funding', code: PlatformErrors.INVALID_VALUE, reason: 'self, sponsor, apbn or apbd' })
   if (r.heirs !== undefined && (!Array.isArray(r.heirs) || !r.heirs.every((h) => h && typeof h === 'object' && typeof (h as HeirInput).fullName === 'string'))) {
     fields.push({ path: 'heirs', code: PlatformErrors.INVALID_TYPE, reason: 'a list of heirs with fullName and relationship' })
+  } else if (Array.isArray(r.heirs)) {
+    for (const [i, h] of (r.heirs as HeirInput[]).entries()) fields.push(...checkHeirText(h, `heirs.${i}.`))
   }
   if (fields.length === 1) throw new AppError(fields[0]!.code, { fields })
   if (fields.length) throw new AppError(PlatformErrors.VALIDATION_FAILED, { fields })
+}
+
+/**
+ * An heir's text as the heir table will take it: name and phone within their limits and free of
+ * control characters, the relationship one the table's CHECK allows. `prefix` places the paths
+ * (e.g. "heirs.0.").
+ */
+export function checkHeirText(h: HeirInput, prefix = ''): FieldError[] {
+  const out: FieldError[] = []
+  const name = checkText(`${prefix}fullName`, h.fullName, HEIR_TEXT_LIMITS.fullName)
+  if (name) out.push(name)
+  if (typeof h.phone === 'string') {
+    const phone = checkText(`${prefix}phone`, h.phone, HEIR_TEXT_LIMITS.phone)
+    if (phone) out.push(phone)
+  } else if (h.phone !== undefined && h.phone !== null) out.push({ path: `${prefix}phone`, code: PlatformErrors.INVALID_TYPE, reason: 'must be text' })
+  if (!(HEIR_RELATIONSHIPS as readonly unknown[]).includes(h.relationship)) {
+    out.push({ path: `${prefix}relationship`, code: PlatformErrors.INVALID_VALUE, reason: HEIR_RELATIONSHIPS.join(', ') })
+  }
+  return out
 }
 
 /**
@@ -148,6 +230,12 @@ export function checkRegistration(raw: RegistrationInput, refs: RegistrationRefs
     ['address', input.address],
   ] as const) {
     if (!value) fields.push({ path, code: PlatformErrors.REQUIRED, reason: 'must not be blank' })
+    // Tidying can lengthen a text (NFC composes most letters but expands a few), so the stored
+    // form is measured too: full_name's CHECK applies to what is written, not to what was sent.
+    else if (value.length > TEXT_LIMITS[path]) {
+      const long = checkText(path, value, TEXT_LIMITS[path])
+      if (long) fields.push(long)
+    }
   }
   if (input.fullName && !/\p{L}/u.test(input.fullName)) fields.push({ path: 'fullName', code: R.NAME_INVALID, reason: 'a name must contain letters' })
   const phone = checkPhone(raw.phone)

@@ -69,6 +69,9 @@ const BAD: [string, Record<string, unknown>, string, string][] = [
   ['income as a fraction', { monthlyIncome: 1_500_000.5 }, 'VALIDATION_FAILED', 'monthlyIncome'],
   ['unknown field', { favouriteColour: 'blue' }, 'VALIDATION_FAILED', 'favouriteColour'],
   ['gender X', { gender: 'X' }, 'VALIDATION_FAILED', 'gender'],
+  ['a 151-character full name (the route schema: field code TOO_LONG)', { fullName: 'Sutrisno ' + 'a'.repeat(142) }, 'VALIDATION_FAILED', 'fullName'],
+  ['a NUL in the address', { address: 'Jl. Mawar\u0000 12' }, 'INVALID_FORMAT', 'address'],
+  ['an escape character in the birth place', { birthPlace: 'Blitar\u001b[31m' }, 'INVALID_FORMAT', 'birthPlace'],
 ]
 
 for (const [what, change, code, field] of BAD) {
@@ -83,6 +86,35 @@ for (const [what, change, code, field] of BAD) {
     assert.deepEqual(await rows(), before)
   })
 }
+
+test('a NUL in text is 400 with the field, not 500: registration, address change and heir; nothing written', async () => {
+  const before = await rows()
+  const res = await post('/api/v1/participants', registration({ address: 'Jl. Mawar\u0000 12' }), officer, { 'accept-language': 'en' })
+  assert.equal(res.statusCode, 400, res.body)
+  assert.deepEqual(res.json().error.fields, [
+    { path: 'address', code: 'INVALID_FORMAT', message: 'Has the wrong format: contains the control character U+0000 at position 10' },
+  ])
+  assert.deepEqual(await rows(), before)
+
+  const p = (await post('/api/v1/participants', registration())).json()
+  const patch = await t.app.inject({ method: 'PATCH', url: `/api/v1/participants/${p.kpj}`, payload: { address: 'Jl. Melati\u0000' }, headers: officer.headers })
+  assert.equal(patch.statusCode, 400, patch.body)
+  assert.equal(patch.json().error.fields[0].path, 'address')
+  assert.equal(patch.json().error.fields[0].code, 'INVALID_FORMAT')
+  const heir = await post(`/api/v1/participants/${p.kpj}/heirs`, { fullName: 'Siti Aminah', relationship: 'spouse', phone: '0812\u000034567' })
+  assert.equal(heir.statusCode, 400, heir.body)
+  assert.equal(heir.json().error.fields[0].path, 'phone')
+  const card = (await get(`/api/v1/participants/${p.kpj}`)).json()
+  assert.equal(card.address, 'Jl. Raya Jaten No. 12, RT 02/RW 01')
+  assert.deepEqual(card.heirs, [])
+})
+
+test('a name of 150 characters outside the basic plane (300 UTF-16 units) is within the limit, as PostgreSQL counts', async () => {
+  const res = await post('/api/v1/participants', registration({ fullName: '𝓐'.repeat(150) }))
+  assert.equal(res.statusCode, 201, res.body)
+  const [row] = await t.db.sql`SELECT length(full_name)::int AS n FROM participant WHERE kpj = ${res.json().kpj}`
+  assert.equal(row!.n, 150)
+})
 
 test('a duplicate NIK answers 409 DUPLICATE_PARTICIPANT with the existing KPJ', async () => {
   const body = registration()

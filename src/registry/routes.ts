@@ -5,15 +5,16 @@ import type { App, AppContext } from '../platform/http.ts'
 import { IsoDateString, Rupiah, StringEnum } from '../platform/schemas.ts'
 import type { RegistryDeps } from './participants.ts'
 import * as participants from './participants.ts'
+import { HEIR_RELATIONSHIPS, HEIR_TEXT_LIMITS, TEXT_LIMITS as MAX } from './registration.ts'
 
 const Kpj = Type.String({ pattern: '^[0-9]{11}$', description: 'Membership number (KPJ): 11 digits, the last a check digit' })
 const KpjParams = Type.Object({ kpj: Kpj })
 
 const Heir = Type.Object({
-  fullName: Type.String({ minLength: 1, maxLength: 150 }),
-  relationship: StringEnum(['spouse', 'child', 'parent', 'sibling', 'grandchild', 'other']),
+  fullName: Type.String({ minLength: 1, maxLength: HEIR_TEXT_LIMITS.fullName }),
+  relationship: StringEnum([...HEIR_RELATIONSHIPS]),
   birthDate: Type.Optional(Type.Union([IsoDateString, Type.Null()])),
-  phone: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
+  phone: Type.Optional(Type.Union([Type.String({ maxLength: HEIR_TEXT_LIMITS.phone }), Type.Null()])),
 }, { additionalProperties: false })
 
 const HeirView = Type.Object({
@@ -26,20 +27,20 @@ const HeirView = Type.Object({
 
 export const NewParticipant = Type.Object(
   {
-    nik: Type.String({ maxLength: 32, description: 'NIK, 16 digits (stored encrypted; shown masked)' }),
-    fullName: Type.String({ minLength: 1, maxLength: 150 }),
-    birthPlace: Type.String({ minLength: 1, maxLength: 100 }),
+    nik: Type.String({ maxLength: MAX.nik, description: 'NIK, 16 digits (stored encrypted; shown masked)' }),
+    fullName: Type.String({ minLength: 1, maxLength: MAX.fullName }),
+    birthPlace: Type.String({ minLength: 1, maxLength: MAX.birthPlace }),
     birthDate: IsoDateString,
     gender: StringEnum(['M', 'F']),
-    motherMaidenName: Type.String({ minLength: 1, maxLength: 150 }),
-    phone: Type.String({ minLength: 8, maxLength: 20 }),
-    address: Type.String({ minLength: 1, maxLength: 300 }),
+    motherMaidenName: Type.String({ minLength: 1, maxLength: MAX.motherMaidenName }),
+    phone: Type.String({ minLength: 8, maxLength: MAX.phone }),
+    address: Type.String({ minLength: 1, maxLength: MAX.address }),
     villageCode: Type.String({ pattern: '^[0-9]{2}\\.[0-9]{2}\\.[0-9]{2}\\.[0-9]{4}$', description: 'Official village (desa/kelurahan) code, e.g. 35.05.01.2001' }),
-    occupation: Type.String({ minLength: 1, maxLength: 40, description: 'Occupation code (see the occupation list)' }),
+    occupation: Type.String({ minLength: 1, maxLength: MAX.occupation, description: 'Occupation code (see the occupation list)' }),
     monthlyIncome: Type.Integer({ minimum: 1, description: 'Declared monthly income, integer Rupiah' }),
     programs: Type.Array(Type.String({ maxLength: 8 }), { minItems: 1, maxItems: 5, description: 'JKK and JKM required; JHT optional' }),
-    ecosystem: Type.String({ minLength: 1, maxLength: 40, description: 'desa, pasar, e-commerce, ukm or pekerja_rentan' }),
-    channel: Type.String({ minLength: 1, maxLength: 40, description: 'Registration channel, e.g. branch, perisai, partner' }),
+    ecosystem: Type.String({ minLength: 1, maxLength: MAX.ecosystem, description: 'desa, pasar, e-commerce, ukm or pekerja_rentan' }),
+    channel: Type.String({ minLength: 1, maxLength: MAX.channel, description: 'Registration channel, e.g. branch, perisai, partner' }),
     funding: Type.Optional(StringEnum(['self', 'sponsor', 'apbn', 'apbd'])),
     heirs: Type.Optional(Type.Array(Heir, { maxItems: 10 })),
   },
@@ -106,10 +107,10 @@ const SearchQuery = Type.Object(
 const Update = Type.Object(
   {
     version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version you read; refused with VERSION_CONFLICT if the record changed since' })),
-    phone: Type.Optional(Type.String({ minLength: 8, maxLength: 20 })),
-    address: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    phone: Type.Optional(Type.String({ minLength: 8, maxLength: MAX.phone })),
+    address: Type.Optional(Type.String({ minLength: 1, maxLength: MAX.address })),
     villageCode: Type.Optional(Type.String({ pattern: '^[0-9]{2}\\.[0-9]{2}\\.[0-9]{2}\\.[0-9]{4}$' })),
-    occupation: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    occupation: Type.Optional(Type.String({ minLength: 1, maxLength: MAX.occupation })),
     monthlyIncome: Type.Optional(Type.Integer({ minimum: 1 })),
     programs: Type.Optional(Type.Array(Type.String({ maxLength: 8 }), { minItems: 1, maxItems: 5 })),
   },
