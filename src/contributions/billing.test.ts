@@ -1,15 +1,17 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { SYSTEM_ACTOR } from '../platform/actor.ts'
+import { ANONYMOUS_ACTOR, SYSTEM_ACTOR, type Actor } from '../platform/actor.ts'
+import { createPool } from '../platform/db.ts'
 import { AppError } from '../platform/errors.ts'
 import { loadConfig } from '../platform/config.ts'
 import { withActor } from '../platform/actor.ts'
 import { testDatabase, type TestDatabase } from '../../test/db.ts'
 import { registration } from '../../test/fixtures.ts'
+import { seedParticipant } from '../../test/auth.ts'
 import { TEST_NIK_INDEX_KEY, TEST_NIK_KEY } from '../../test/app.ts'
 import { createRegistryDeps, idFromKpj, paymentCodeFor, registerParticipant, type RegistryDeps } from '../registry/index.ts'
 import { coverageReport } from '../coverage/index.ts'
-import { createBill, listBills, listPayments, postPayment } from './index.ts'
+import { createBill, listBills, listPayments, postPayment, postPayments, type PostedPayment } from './index.ts'
 
 let db: TestDatabase
 let deps: RegistryDeps
@@ -147,4 +149,124 @@ test('contributions are paid at most 12 months ahead', async () => {
   await pay('2025-01-05T04:00:00Z', year.paymentCode, 12 * 36_800, 'Y-1')
   await assert.rejects(createBill(at('2025-01-06T03:00:00Z'), p.kpj, 1), (e: AppError) => e.code === 'BILL_TOO_FAR_AHEAD')
   await assert.rejects(createBill(at('2025-01-06T03:00:00Z'), '10000000000', 1), (e: AppError) => e.code === 'KPJ_INVALID')
+})
+
+test('a late notice and a second bill for the same months: both payments post, each month is held once, by the payment made first', async () => {
+  const p = await member('2024-01-10T02:00:00Z')
+  // Bill 1, January–February, paid on 10 January; the bank's notice is late.
+  const bill1 = await createBill(at('2024-01-10T03:00:00Z'), p.kpj, 2)
+  assert.equal(bill1.amount, 33_600)
+  // Nothing posted yet, so the next day's bill starts in January again: January–March.
+  const bill2 = await createBill(at('2024-01-11T03:00:00Z'), p.kpj, 3)
+  assert.deepEqual(bill2.periods, ['2024-01', '2024-02', '2024-03'])
+  assert.equal(bill2.amount, 50_400)
+  const second = await pay('2024-01-11T04:00:00Z', bill2.paymentCode, 50_400, 'DUP-2')
+  assert.deepEqual(second.payment.covered, ['2024-01', '2024-02', '2024-03'])
+  // Bill 1's notice on 12 January: paid before bill 2 was issued, so not superseded; it posts.
+  const first = await pay('2024-01-12T01:00:00Z', bill1.paymentCode, 33_600, 'DUP-1', '2024-01-10T04:00:00Z')
+  assert.equal(first.created, true)
+  assert.deepEqual(first.payment.covered, ['2024-01', '2024-02'], 'paid first, so it holds January and February')
+  // Both payments are recorded; the second now holds only March: Rp33,600 of it was overpaid.
+  const payments = await listPayments(at('2024-01-12T02:00:00Z'), p.kpj)
+  assert.deepEqual(payments.map((x) => [x.reference, x.amount, x.periods, x.covered]), [
+    ['DUP-2', 50_400, ['2024-01', '2024-02', '2024-03'], ['2024-03']],
+    ['DUP-1', 33_600, ['2024-01', '2024-02'], ['2024-01', '2024-02']],
+  ])
+  // Protected from 10 January, the instant of the first payment, through March.
+  const c = await coverage(p.kpj, '2024-01-10')
+  assert.equal(c.status, 'active')
+  assert.equal(c.activeSince, '2024-01-10')
+  assert.equal((await coverage(p.kpj, '2024-03-31')).paidThrough, '2024-03')
+  assert.deepEqual((await coverage(p.kpj, '2024-04-01')).arrears, ['2024-04'])
+  // The same late notice again changes nothing and answers what the payment holds.
+  const again = await pay('2024-01-12T03:00:00Z', bill1.paymentCode, 33_600, 'DUP-1', '2024-01-10T04:00:00Z')
+  assert.equal(again.created, false)
+  assert.deepEqual(again.payment.covered, ['2024-01', '2024-02'])
+})
+
+test('the later payment of a month already held covers nothing new and still posts', async () => {
+  const p = await member('2024-02-05T02:00:00Z')
+  const bill1 = await createBill(at('2024-02-05T03:00:00Z'), p.kpj, 1)
+  const bill2 = await createBill(at('2024-02-06T03:00:00Z'), p.kpj, 1)
+  assert.deepEqual([bill1.periods, bill2.periods], [['2024-02'], ['2024-02']])
+  // Bill 1's late notice arrives before bill 2's: bill 2 then pays a month already paid.
+  await pay('2024-02-06T05:00:00Z', bill1.paymentCode, 16_800, 'TWICE-1', '2024-02-05T04:00:00Z')
+  const later = await pay('2024-02-06T06:00:00Z', bill2.paymentCode, 16_800, 'TWICE-2', '2024-02-06T04:00:00Z')
+  assert.equal(later.created, true)
+  assert.deepEqual(later.payment.periods, ['2024-02'])
+  assert.deepEqual(later.payment.covered, [], 'February was paid once already: Rp16,800 to refund')
+  const rows = await db.sql`SELECT payment_id, paid_at FROM coverage_month WHERE participant_id = ${idFromKpj(p.kpj)}`
+  assert.equal(rows.length, 1)
+  assert.equal((rows[0]!.paid_at as Date).toISOString(), '2024-02-05T04:00:00.000Z')
+})
+
+test('in one batch, both payments of the same months and another member\'s payment all post', async () => {
+  const p = await member('2024-03-04T02:00:00Z')
+  const other = await member('2024-03-04T02:00:00Z')
+  const bill1 = await createBill(at('2024-03-04T03:00:00Z'), p.kpj, 1)
+  const bill2 = await createBill(at('2024-03-05T03:00:00Z'), p.kpj, 2)
+  const good = await createBill(at('2024-03-05T03:00:00Z'), other.kpj, 3)
+  const notice = (paymentCode: string, amount: number, reference: string, paidAt: string) => ({ paymentCode, amount, reference, channel: 'bank_va', paidAt })
+  const out = await postPayments({ db: db.sql, actor, now: new Date('2024-03-06T01:00:00Z') }, [
+    notice(bill2.paymentCode, 33_600, 'BATCH-2', '2024-03-05T04:00:00Z'),
+    notice(bill1.paymentCode, 16_800, 'BATCH-1', '2024-03-04T04:00:00Z'),
+    notice(good.paymentCode, 50_400, 'BATCH-3', '2024-03-05T05:00:00Z'),
+  ])
+  assert.deepEqual(out.map((o) => (o as PostedPayment).payment.covered), [['2024-04'], ['2024-03'], ['2024-03', '2024-04', '2024-05']])
+  assert.ok(out.every((o) => (o as PostedPayment).created))
+  assert.equal((await coverage(other.kpj, '2024-05-31')).status, 'active')
+  assert.equal((await coverage(p.kpj, '2024-03-04')).activeSince, '2024-03-04')
+})
+
+test('a reference already used in another branch is that notice\'s PAYMENT_REFERENCE_CONFLICT; the rest of the batch posts', async () => {
+  const app = createPool(db.url, { max: 2, role: 'jamsos_app' })
+  try {
+    const officer = (userId: number, branch: string): Actor =>
+      ({ ...ANONYMOUS_ACTOR, kind: 'user', userId, name: `officer-${branch}`, role: 'branch_officer', branchCodes: [branch] })
+    const blitar = officer(101, 'KC3505')
+    const surabaya = officer(102, 'KC3573')
+    const a = await seedParticipant(db.sql, { branchCode: 'KC3505', villageCode: '35.05.01.2001' })
+    const b1 = await seedParticipant(db.sql, { branchCode: 'KC3573', villageCode: '35.73.01.1001' })
+    const b2 = await seedParticipant(db.sql, { branchCode: 'KC3573', villageCode: '35.73.02.1002' })
+    const as = (who: Actor, now: string) => ({ db: app, actor: who, now: new Date(now), policy, registry: deps })
+    const billA = await createBill(as(blitar, '2024-05-06T03:00:00Z'), a.kpj, 1)
+    assert.equal(billA.amount, 16_800)
+    await postPayment(as(blitar, '2024-05-06T04:00:00Z'), { paymentCode: billA.paymentCode, amount: 16_800, reference: 'BRI-778899', channel: 'bank_va', paidAt: '2024-05-06T04:00:00Z' })
+    const billB1 = await createBill(as(surabaya, '2024-05-06T03:00:00Z'), b1.kpj, 2)
+    const billB2 = await createBill(as(surabaya, '2024-05-06T03:00:00Z'), b2.kpj, 1)
+    const before = [await count('payment'), await count('payment_reference'), await count('coverage_month')]
+    // The Surabaya officer cannot see the Blitar payment holding BRI-778899, but the reference index answers for all.
+    const out = await postPayments(as(surabaya, '2024-05-07T01:00:00Z'), [
+      { paymentCode: billB1.paymentCode, amount: 33_600, reference: 'BRI-778899', channel: 'bank_va', paidAt: '2024-05-06T05:00:00Z' },
+      { paymentCode: billB2.paymentCode, amount: 16_800, reference: 'BRI-778900', channel: 'bank_va', paidAt: '2024-05-06T05:00:00Z' },
+    ])
+    assert.ok(out[0] instanceof AppError)
+    assert.equal(out[0].code, 'PAYMENT_REFERENCE_CONFLICT')
+    assert.equal(out[0].status, 409)
+    assert.equal(out[0].fields[0]!.path, 'reference')
+    assert.deepEqual((out[1] as PostedPayment).payment.covered, ['2024-05'])
+    assert.deepEqual([await count('payment'), await count('payment_reference'), await count('coverage_month')], before.map((n, i) => n + [1, 1, 1][i]!))
+    // The Blitar officer re-sending its own notice still gets its payment back, unchanged.
+    const again = await postPayment(as(blitar, '2024-05-07T02:00:00Z'), { paymentCode: billA.paymentCode, amount: 16_800, reference: 'BRI-778899', channel: 'bank_va', paidAt: '2024-05-06T04:00:00Z' })
+    assert.equal(again.created, false)
+    assert.deepEqual(again.payment.covered, ['2024-05'])
+  } finally {
+    await app.end()
+  }
+})
+
+test('a member\'s 10,000th bill is BILL_LIMIT_REACHED on field kpj, not a crash', async () => {
+  const p = await member('2024-06-03T02:00:00Z')
+  const id = idFromKpj(p.kpj)
+  await db.sql`
+    INSERT INTO bill (participant_id, seq, payment_code, periods, amount, lines, issued_at, expires_at)
+    VALUES (${id}, 9999, ${paymentCodeFor(id, 9999)}, ${['2024-06']}, 16800, '[]', '2024-06-03T03:00:00Z', '2024-06-30T17:00:00Z')`
+  const bills = await count('bill')
+  await assert.rejects(createBill(at('2024-06-03T04:00:00Z'), p.kpj, 1), (e: AppError) => {
+    assert.equal(e.code, 'BILL_LIMIT_REACHED')
+    assert.equal(e.status, 409)
+    assert.equal(e.fields[0]!.path, 'kpj')
+    return true
+  })
+  assert.equal(await count('bill'), bills)
 })

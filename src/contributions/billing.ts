@@ -12,6 +12,9 @@ import { billExpiry, billPeriods, priceBill, type BillLine } from './bills.ts'
 import { ContributionErrors as C } from './errors.ts'
 import * as q from './queries.ts'
 
+/** Bills a participant can have: the 4-digit bill number of the payment code (src/registry/kpj.ts). */
+const MAX_BILL_SEQ = 9999
+
 export interface BillingContext {
   db: Db
   actor: Actor
@@ -66,6 +69,11 @@ export async function createBill(c: BillingContext, kpj: string, months: number)
       periods,
     )
     const seq = (await q.lastBillSeq(tx, id)) + 1
+    // The payment code has 4 digits for the bill number (migrations/0005: seq BETWEEN 1 AND 9999),
+    // so a member's 10,000th bill cannot be given a code: refuse it as the member's limit, not a crash.
+    if (seq > MAX_BILL_SEQ) {
+      throw AppError.field(C.BILL_LIMIT_REACHED, 'kpj', `participant ${kpj} already has ${MAX_BILL_SEQ} bills, the most a payment code can number`)
+    }
     const bill = await q.insertBill(tx, {
       participantId: id,
       seq,
@@ -144,6 +152,11 @@ export interface PaymentView {
   paidAt: string
   receivedAt: string
   periods: YearMonth[]
+  /**
+   * The months this payment holds. Fewer than periods (or none) when an earlier payment already
+   * paid them: a month paid twice covers once, the rest is an overpayment to refund (regulations.md §2).
+   */
+  covered: YearMonth[]
 }
 
 export interface PostedPayment {
@@ -202,7 +215,9 @@ export async function postPayments(
       const { n } = p
       const twin = seen.get(`${p.reference}\u0000${n.channel}`)
       if (twin) {
-        out[p.i] = twin.payment_code === n.paymentCode && twin.amount === n.amount
+        // A twin out of the caller's scope is never this caller's notice: it names a bill the
+        // caller cannot see, so it is a conflict like any other reuse, and nothing about it is told.
+        out[p.i] = twin.visible && twin.payment_code === n.paymentCode && twin.amount === n.amount
           ? { payment: paymentView(kpjFromId(twin.participant_id), twin, twin), created: false }
           : AppError.field(C.PAYMENT_REFERENCE_CONFLICT, 'reference', `reference ${n.reference} on channel ${n.channel} was already used for another payment`)
         continue
@@ -242,8 +257,11 @@ export async function postPayments(
         for (const l of a.bill.lines) perPeriod.set(l.period, (perPeriod.get(l.period) ?? 0) + l.amount)
         for (const period of a.bill.periods) months.push({ participantId: a.participantId, period, amount: perPeriod.get(period) ?? 0, paymentId: payments[k]!.id, paidAt: a.paidAt })
       })
-      await recordPaidMonths(tx, months)
-      accepted.forEach((a, k) => (out[a.i] = { payment: paymentView(rows.get(a.participantId)!.kpj, payments[k]!, a.bill), created: true }))
+      const held = await recordPaidMonths(tx, months)
+      accepted.forEach((a, k) => {
+        const covered = held.get(payments[k]!.id) ?? []
+        out[a.i] = { payment: paymentView(rows.get(a.participantId)!.kpj, payments[k]!, { ...a.bill, covered }), created: true }
+      })
       if (opts.audit === 'each') {
         for (const a of accepted) {
           const row = rows.get(a.participantId)!
@@ -252,7 +270,7 @@ export async function postPayments(
             entityType: 'payment',
             entityId: `${a.n.channel}:${a.reference}`,
             branchCode: row.branch_code,
-            after: { kpj: row.kpj, paymentCode: a.n.paymentCode, amount: a.n.amount, periods: a.bill.periods, paidAt: a.paidAt.toISOString() },
+            after: { kpj: row.kpj, paymentCode: a.n.paymentCode, amount: a.n.amount, periods: a.bill.periods, covered: (out[a.i] as PostedPayment).payment.covered, paidAt: a.paidAt.toISOString() },
           })
         }
       } else {
@@ -268,7 +286,7 @@ export async function postPayments(
   })
 }
 
-function paymentView(kpj: string, p: q.PaymentRow, bill: { payment_code: string; periods: string[] }): PaymentView {
+function paymentView(kpj: string, p: q.PaymentRow, bill: { payment_code: string; periods: string[]; covered: string[] }): PaymentView {
   return {
     id: p.id,
     kpj,
@@ -279,6 +297,7 @@ function paymentView(kpj: string, p: q.PaymentRow, bill: { payment_code: string;
     paidAt: p.paid_at.toISOString(),
     receivedAt: p.received_at.toISOString(),
     periods: bill.periods,
+    covered: bill.covered,
   }
 }
 

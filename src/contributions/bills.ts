@@ -1,7 +1,7 @@
 // Pure rules of a BPU bill: which months it covers, what it costs, until when it can be paid.
 import { AppError } from '../platform/errors.ts'
 import { addMonths, jakartaEndOf, lastDayOf, monthDiff, monthOf, type IsoDate, type YearMonth } from '../platform/dates.ts'
-import { bpuMonthly, type ProgramCode, type RateRow } from '../programs/index.ts'
+import { bpuMonthly, type BpuLine, type BpuMember, type RateRow } from '../programs/index.ts'
 import { ContributionErrors as C } from './errors.ts'
 
 /** The months a bill of n months starting at `start` covers. */
@@ -20,15 +20,8 @@ export function billPeriods(start: YearMonth, months: number, allowed: number[],
   return periods
 }
 
-export interface BillLine {
-  period: YearMonth
-  program: string
-  amount: number
-  baseAmount: number
-  discount: number
-  rateIds: number[]
-  regulation: string
-}
+/** One program's contribution for one month of a bill: the calculator's line with its month. */
+export type BillLine = BpuLine & { period: YearMonth }
 
 export interface PricedBill {
   amount: number
@@ -38,15 +31,12 @@ export interface PricedBill {
 /** Each month is priced with the rates in force in that month (a discount window may start mid-bill). */
 export function priceBill(
   rates: RateRow[],
-  member: { income: number; programs: ProgramCode[]; occupationGroup: string; funding: 'self' | 'sponsor' | 'apbn' | 'apbd' },
+  member: BpuMember,
   periods: YearMonth[],
 ): PricedBill {
   const lines: BillLine[] = []
   for (const period of periods) {
-    const month = bpuMonthly(rates, member, period)
-    for (const l of month.lines) {
-      lines.push({ period, program: l.program, amount: l.amount, baseAmount: l.baseAmount, discount: l.discount, rateIds: l.rateIds, regulation: l.regulation })
-    }
+    for (const l of bpuMonthly(rates, member, period).lines) lines.push({ period, ...l })
   }
   return { amount: lines.reduce((s, l) => s + l.amount, 0), lines }
 }

@@ -3,6 +3,7 @@ import { defineErrors } from '../platform/errors.ts'
 export const ContributionErrors = defineErrors({
   BILL_MONTHS_INVALID: { status: 400, id: 'Jumlah bulan tagihan tidak diizinkan', en: 'That number of months cannot be billed' },
   BILL_TOO_FAR_AHEAD: { status: 422, id: 'Tagihan melewati batas pembayaran di muka', en: 'The bill would run past how far ahead contributions can be paid' },
+  BILL_LIMIT_REACHED: { status: 409, id: 'Peserta sudah mencapai batas 9.999 tagihan', en: 'The participant has reached the limit of 9,999 bills' },
   BILL_NOT_FOUND: { status: 404, id: 'Tagihan tidak ditemukan', en: 'No such bill' },
   BILL_ALREADY_PAID: { status: 409, id: 'Tagihan sudah dibayar', en: 'The bill is already paid' },
   BILL_EXPIRED: { status: 409, id: 'Tagihan sudah kedaluwarsa, buat tagihan baru', en: 'The bill has expired; issue a new one' },

@@ -58,12 +58,6 @@ export async function insertBills(
 export const lastBillSeq = async (db: Db, participantId: number): Promise<number> =>
   (await db<{ seq: number | null }[]>`SELECT max(seq) AS seq FROM bill WHERE participant_id = ${participantId}`)[0]!.seq ?? 0
 
-export const findBillBySeq = async (db: Db, participantId: number, seq: number): Promise<BillRow | undefined> =>
-  (await db<BillRow[]>`SELECT * FROM bill WHERE participant_id = ${participantId} AND seq = ${seq}`)[0]
-
-export const findBillById = async (db: Db, participantId: number, id: number): Promise<BillRow | undefined> =>
-  (await db<BillRow[]>`SELECT * FROM bill WHERE participant_id = ${participantId} AND id = ${id}`)[0]
-
 export interface BillWithPayment extends BillRow {
   payment_id: number | null
   paid_at: Date | null
@@ -91,18 +85,35 @@ export interface PaymentRow {
 export interface PaymentWithBill extends PaymentRow {
   payment_code: string
   periods: string[]
+  /** The months this payment holds in coverage_month (fewer than periods when some were paid before). */
+  covered: string[]
 }
 
-/** Payments already posted under any of these (reference, channel) pairs, keyed reference NUL channel. */
-export async function findPaymentReferences(db: Db, refs: { reference: string; channel: string }[]): Promise<Map<string, PaymentWithBill>> {
+/** A claimed (reference, channel) pair, with its payment when the caller may see it. */
+export type ClaimedReference =
+  | ({ visible: true } & PaymentWithBill)
+  | { visible: false; reference: string; channel: string }
+
+/**
+ * Who already holds any of these (reference, channel) pairs, keyed reference NUL channel.
+ * payment_reference is readable by every role (migrations/0006: uniqueness must answer for the
+ * whole registry), payment and bill only within the caller's scope; so a pair claimed by a payment
+ * of a participant out of scope comes back as `visible: false`, without the payment.
+ */
+export async function findPaymentReferences(db: Db, refs: { reference: string; channel: string }[]): Promise<Map<string, ClaimedReference>> {
   if (!refs.length) return new Map()
-  const rows = await db<PaymentWithBill[]>`
-    SELECT p.*, b.payment_code, b.periods
+  const rows = await db<(PaymentWithBill & { pr_reference: string; pr_channel: string })[]>`
+    SELECT pr.reference AS pr_reference, pr.channel AS pr_channel, p.*, b.payment_code, b.periods,
+           ARRAY(SELECT to_char(c.period, 'YYYY-MM') FROM coverage_month c
+                 WHERE c.participant_id = p.participant_id AND c.payment_id = p.id ORDER BY c.period) AS covered
     FROM unnest(${refs.map((r) => r.reference)}::text[], ${refs.map((r) => r.channel)}::text[]) AS k(reference, channel)
     JOIN payment_reference pr ON pr.reference = k.reference AND pr.channel = k.channel
-    JOIN payment p ON p.participant_id = pr.participant_id AND p.id = pr.payment_id
-    JOIN bill b ON b.participant_id = p.participant_id AND b.id = p.bill_id`
-  return new Map(rows.map((r) => [`${r.reference}\u0000${r.channel}`, r]))
+    LEFT JOIN payment p ON p.participant_id = pr.participant_id AND p.id = pr.payment_id
+    LEFT JOIN bill b ON b.participant_id = p.participant_id AND b.id = p.bill_id`
+  return new Map(rows.map(({ pr_reference, pr_channel, ...r }): [string, ClaimedReference] => [
+    `${pr_reference}\u0000${pr_channel}`,
+    r.id === null || r.payment_code === null ? { visible: false, reference: pr_reference, channel: pr_channel } : { visible: true, ...r },
+  ]))
 }
 
 export interface BillForPosting extends BillRow {
@@ -150,13 +161,11 @@ export async function claimPaymentReferences(db: Db, rs: { reference: string; ch
   return rows.length
 }
 
-export interface PaymentListRow extends PaymentRow {
-  payment_code: string
-  periods: string[]
-}
-
-export const listPayments = (db: Db, participantId: number): Promise<PaymentListRow[]> =>
-  db<PaymentListRow[]>`
-    SELECT p.*, b.payment_code, b.periods FROM payment p
+export const listPayments = (db: Db, participantId: number): Promise<PaymentWithBill[]> =>
+  db<PaymentWithBill[]>`
+    SELECT p.*, b.payment_code, b.periods,
+           ARRAY(SELECT to_char(c.period, 'YYYY-MM') FROM coverage_month c
+                 WHERE c.participant_id = p.participant_id AND c.payment_id = p.id ORDER BY c.period) AS covered
+    FROM payment p
     JOIN bill b ON b.participant_id = p.participant_id AND b.id = p.bill_id
     WHERE p.participant_id = ${participantId} ORDER BY p.paid_at DESC, p.id DESC`

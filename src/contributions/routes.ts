@@ -51,7 +51,10 @@ export const PaymentView = Type.Object({
   channel: Type.String(),
   paidAt: Type.String(),
   receivedAt: Type.String(),
-  periods: Type.Array(Type.String()),
+  periods: Type.Array(Type.String(), { description: 'Months the bill listed, YYYY-MM' }),
+  covered: Type.Array(Type.String(), {
+    description: 'Months this payment holds, YYYY-MM: fewer than periods when an earlier payment paid them (a month paid twice covers once; the rest is refunded)',
+  }),
 })
 
 export async function contributionRoutes(app: App): Promise<void> {

@@ -1,25 +1,26 @@
 // Coverage of a participant on any date, from the paid months known on that date.
 import type { Db } from '../platform/db.ts'
 import type { IsoDate, YearMonth } from '../platform/dates.ts'
-import { coverageHistory, coverageOn, nextBillStart, paidMonthsKnownOn, type CoverageStatus } from './status.ts'
+import { coverageHistory, coverageOn, nextBillStart, paidMonthsKnownOn, type CoveragePolicy, type CoverageStatus, type PaidMonth } from './status.ts'
 import * as q from './queries.ts'
-
-export interface CoveragePolicy {
-  graceMonths: number
-}
-
-export type PaidMonth = { period: YearMonth; paidAt: Date }
 
 export async function paidMonthsOf(db: Db, participantId: number): Promise<PaidMonth[]> {
   return (await q.paidMonths(db, participantId)).map((r) => ({ period: r.period, paidAt: r.paid_at }))
 }
 
-/** Records the months payments cover, each stamped with the instant it was paid. */
+/**
+ * Records the months payments cover, each stamped with the instant it was paid, and answers the
+ * months each payment now holds, by payment id. A month already held by an earlier payment stays
+ * with it (a month paid twice covers once: queries.ts), so a payment may hold fewer months than
+ * its bill lists, or none.
+ */
 export async function recordPaidMonths(
   db: Db,
   months: { participantId: number; period: YearMonth; amount: number; paymentId: number; paidAt: Date }[],
-): Promise<void> {
-  await q.insertCoverageMonths(db, months)
+): Promise<Map<number, YearMonth[]>> {
+  const held = new Map<number, YearMonth[]>()
+  for (const r of await q.insertCoverageMonths(db, months)) held.set(r.payment_id, [...(held.get(r.payment_id) ?? []), r.period].sort())
+  return held
 }
 
 export interface CoverageReport extends CoverageStatus {

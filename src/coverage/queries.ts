@@ -1,17 +1,41 @@
 // SQL of paid months (coverage_month): the facts coverage status is computed from.
 import type { Db } from '../platform/db.ts'
 
+export interface CoveredMonthRow {
+  payment_id: number
+  period: string
+}
+
+/**
+ * Records paid months and answers the months each payment now covers. A month is covered once
+ * (primary key participant_id, period): a month paid twice covers once, the second payment is an
+ * overpayment (regulations.md §2: overpaid months are refunded). This happens when a member pays a
+ * bill whose notice arrives late and, before it does, is billed and pays the same months again:
+ * neither bill replaced the other, both payments are real money and both are recorded.
+ *
+ * Which payment holds the month: the one paid first. A member is protected from the moment they
+ * pay (status.ts, Perdir 22/PERDIR.02/072022 as read in docs/coverage.md), so when the earlier
+ * payment's notice is the one that arrives late, the month takes its instant and payment; a later
+ * payment leaves an existing month as it is.
+ */
 export async function insertCoverageMonths(
   db: Db,
   months: { participantId: number; period: string; amount: number; paymentId: number; paidAt: Date }[],
-): Promise<void> {
-  if (!months.length) return
-  await db`
-    INSERT INTO coverage_month (participant_id, period, payment_id, paid_at, amount)
-    SELECT m.participant_id, (m.period || '-01')::date, m.payment_id, m.paid_at, m.amount
+): Promise<CoveredMonthRow[]> {
+  if (!months.length) return []
+  return db<CoveredMonthRow[]>`
+    INSERT INTO coverage_month AS c (participant_id, period, payment_id, paid_at, amount)
+    -- Both payments may sit in one batch, and one statement may not update a row twice: the
+    -- earliest of them goes in (ties: the first posted).
+    SELECT DISTINCT ON (m.participant_id, m.period) m.participant_id, (m.period || '-01')::date, m.payment_id, m.paid_at, m.amount
     FROM unnest(${months.map((m) => m.participantId)}::int8[], ${months.map((m) => m.period)}::text[],
                 ${months.map((m) => m.paymentId)}::int8[], ${months.map((m) => m.paidAt.toISOString())}::timestamptz[],
-                ${months.map((m) => m.amount)}::int8[]) AS m(participant_id, period, payment_id, paid_at, amount)`
+                ${months.map((m) => m.amount)}::int8[]) AS m(participant_id, period, payment_id, paid_at, amount)
+    ORDER BY m.participant_id, m.period, m.paid_at, m.payment_id
+    ON CONFLICT (participant_id, period) DO UPDATE
+      SET payment_id = EXCLUDED.payment_id, paid_at = EXCLUDED.paid_at, amount = EXCLUDED.amount
+      WHERE EXCLUDED.paid_at < c.paid_at
+    RETURNING c.payment_id, to_char(c.period, 'YYYY-MM') AS period`
 }
 
 export interface PaidMonthRow {
@@ -24,4 +48,3 @@ export const paidMonths = (db: Db, participantId: number): Promise<PaidMonthRow[
   db<PaidMonthRow[]>`
     SELECT to_char(period, 'YYYY-MM') AS period, paid_at FROM coverage_month
     WHERE participant_id = ${participantId} ORDER BY period`
-

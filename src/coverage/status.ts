@@ -15,7 +15,8 @@
 // channels): months a payment covers that lie before the month it is made in count as arrears
 // only while the membership is still running (active or grace). A payment made after the lapse,
 // or a first payment, is credited to the same number of months from the month it is made in
-// (creditPayment); a payment after a lapse is a reactivation, not arrears.
+// (credit, applied when the stored months are read back: coverage_month keeps the bill's periods);
+// a payment after a lapse is a reactivation, not arrears.
 //
 // Only payments known on the date asked about count (their Jakarta date ≤ that date), so the
 // status on any past date is answered as it stood then, and the history below is the same rule
@@ -115,23 +116,6 @@ export function nextBillStart(paid: PaidMonth[], on: IsoDate, policy: CoveragePo
   return monthOf(on)
 }
 
-/**
- * The months a new payment of `periods` made at `paidAt` actually covers, given the months paid
- * before it: the periods as billed while the membership runs; after a lapse (or as a first
- * payment) the periods before the month of payment move to the first unpaid months from it on.
- * Store these, so that the stored months and this rule agree.
- */
-export function creditPayment(
-  paid: PaidMonth[],
-  payment: { periods: YearMonth[]; paidAt: Date },
-  policy: CoveragePolicy = DEFAULT_COVERAGE_POLICY,
-): YearMonth[] {
-  // Strictly earlier: the payment itself may already be among `paid`.
-  const earlier = paid.filter((p) => p.paidAt.getTime() < payment.paidAt.getTime())
-  const { months } = replay(earlier, jakartaDate(payment.paidAt), policy)
-  return credit(months, payment.periods, monthOf(jakartaDate(payment.paidAt)), policy)
-}
-
 // ---------------------------------------------------------------------------------------------
 
 /** Paid months, kept sorted, with the two questions the rule asks of them. */
@@ -197,8 +181,14 @@ function acceptsArrears(status: CoverageState): boolean {
   return status === 'active' || status === 'grace'
 }
 
+/**
+ * The months a payment of `periods` made in `paymentMonth` covers, given the months credited
+ * before it: the periods as billed while the membership runs; after a lapse (or as a first
+ * payment) the periods before the month of payment move to the first unpaid months from it on.
+ */
 function credit(months: MonthSet, periods: YearMonth[], paymentMonth: YearMonth, policy: CoveragePolicy): YearMonth[] {
-  // A month paid twice covers once (the overpaid month is refunded, regulations.md §2).
+  // A month paid twice covers once (the overpaid month is refunded, regulations.md §2; storage
+  // keeps one row per month too: queries.ts insertCoverageMonths).
   const fresh = [...new Set(periods)].filter((p) => !months.has(p)).sort()
   if (acceptsArrears(stateIn(months, paymentMonth, policy).status)) return fresh
   const kept = fresh.filter((p) => p >= paymentMonth)

@@ -41,9 +41,12 @@ test('every row names its regulation', () => {
 test('the rows still to verify are exactly those flagged unconfirmed (docs/rates.md)', () => {
   assert.deepEqual(
     rates.filter((r) => !r.confirmed).map((r) => r.id).sort((a, b) => a - b),
-    [402, 403, 404, 405, 406, 407, 412, 501, 502, 503, 506],
+    [402, 403, 404, 405, 406, 407, 408, 412, 501, 502, 503, 506],
   )
   for (const r of rates.filter((x) => !x.confirmed)) assert.match(r.note ?? '', /UNCONFIRMED/, String(r.id))
+  // migrations/0008: the 2022 JP cap keeps its figure and dates, only its start month is unconfirmed.
+  const cap2022 = rates.find((r) => r.id === 408)!
+  assert.deepEqual([cap2022.value, cap2022.effectiveFrom, cap2022.effectiveTo, cap2022.confirmed], [9_077_600, '2022-03-01', '2023-02-28', false])
 })
 
 test('no two rows of the same kind and condition overlap in time', () => {
