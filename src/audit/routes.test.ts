@@ -80,3 +80,9 @@ test('without credentials there is no trail to read', async () => {
   assert.equal(res.statusCode, 401)
   assert.equal(res.json().error.code, 'AUTH_REQUIRED')
 })
+
+test('an actorId past the largest safe integer is refused naming the field', async () => {
+  const res = await t.app.inject({ method: 'GET', url: '/api/v1/audit?actorId=100000000000000000000', headers: s.admin!.headers })
+  assert.equal(res.statusCode, 400)
+  assert.equal(res.json().error.fields[0].path, 'actorId')
+})

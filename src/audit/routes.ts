@@ -27,7 +27,7 @@ export const AuditEvent = Type.Object({
     role: Type.Union([Type.String(), Type.Null()]),
     ip: Type.Union([Type.String(), Type.Null()]),
   }),
-  action: Type.String({ description: 'e.g. participant.register, user.disable, nik.reveal' }),
+  action: Type.String({ description: 'e.g. participant.register, user.disable, participant.nik_reveal' }),
   entityType: Type.String(),
   entityId: Type.Union([Type.String(), Type.Null()]),
   branchCode: Type.Union([Type.String(), Type.Null()]),
@@ -38,7 +38,7 @@ export const AuditEvent = Type.Object({
 const AuditQuery = Type.Object({
   entityType: Type.Optional(Type.String({ maxLength: 60 })),
   entityId: Type.Optional(Type.String({ maxLength: 100 })),
-  actorId: Type.Optional(Type.Integer({ minimum: 1, description: 'User id of whoever acted' })),
+  actorId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'User id of whoever acted' })),
   action: Type.Optional(Type.String({ maxLength: 100 })),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'From this instant (inclusive)' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Until this instant (exclusive)' })),

@@ -5,7 +5,7 @@ import { auditHash, diffChanges, GENESIS_HASH, type AuditRow } from './chain.ts'
 import * as q from './queries.ts'
 
 export interface AuditInput {
-  /** What happened, as `noun.verb`: participant.register, user.disable, nik.reveal … */
+  /** What happened, as `noun.verb`: participant.register, user.disable, participant.nik_reveal … */
   action: string
   entityType: string
   entityId?: string | number | null

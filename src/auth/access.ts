@@ -2,7 +2,7 @@
 // one stops the server at start-up, so a new route cannot forget. The declaration is also what the
 // authorization matrix test reads to know which role must get in and which must be refused.
 // Pure rules: no I/O.
-import { ROLES, type Actor, type Permission, type Role } from '../platform/actor.ts'
+import { can, ROLES, type Actor, type Permission, type Role } from '../platform/actor.ts'
 
 /**
  * A route's access declaration (`config: { access: RouteAccess }`).
@@ -29,13 +29,14 @@ declare module 'fastify' {
   }
 }
 
-const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+/** Methods that may change state: writes by default, CSRF-checked, and Idempotency-Key aware. */
+export const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const PERMISSIONS: readonly Permission[] = ['nik:reveal']
 /** Roles that read but never change. */
 export const READ_ONLY_ROLES: readonly Role[] = ['management']
 
 export function isWrite(access: RouteAccess, method: string): boolean {
-  return access.write ?? UNSAFE.has(method.toUpperCase())
+  return access.write ?? UNSAFE_METHODS.has(method.toUpperCase())
 }
 
 /** Why a declaration is unusable, or undefined when it is sound. Thrown at start-up. */
@@ -73,7 +74,7 @@ export function decideAccess(access: RouteAccess, actor: Actor, method: string):
   if (actor.kind === 'system') return 'allow'
   if (actor.kind === 'anonymous' || actor.role === null) return 'unauthenticated'
   if (!roleAllowed(access, actor.role, method)) return 'forbidden'
-  if (access.permission && !(actor.role === 'admin' || actor.permissions.includes(access.permission))) return 'forbidden'
+  if (access.permission && !can(actor, access.permission)) return 'forbidden'
   return 'allow'
 }
 

@@ -149,65 +149,101 @@ function dummyFor(cost: number): Promise<string> {
 
 /**
  * Checks a username and password. Throttled per address (sliding window) and per account
- * (lock-out after repeated failures); failures are written before the error is thrown.
+ * (lock-out after repeated failures).
+ *
+ * Every attempt is counted before its password is checked, each count under a lock (the address's
+ * advisory lock, the account's row lock), so parallel guesses cannot all pass a check made before
+ * any of them was counted: at most `lockAfterFailures` passwords are ever tested in a row, and at
+ * most `ipMaxFailures` per address in the window. The right password withdraws its own count.
  */
 export async function checkCredentials(c: AuthContext, username: string, password: string, ip: string): Promise<q.UserRow> {
   const s = c.settings
-  const failures = await q.recentFailures(c.db, ip, new Date(c.now.getTime() - s.ipWindowMinutes * 60_000))
-  const retryAt = addressRetryAt(failures, c.now, s)
-  if (retryAt) {
-    throw new AppError(E.AUTH_THROTTLED, {
-      reason: `try again after ${retryAt.toISOString()}`,
-      details: { retryAt: retryAt.toISOString(), retryAfterSeconds: Math.ceil((retryAt.getTime() - c.now.getTime()) / 1000) },
-    })
-  }
   const name = username.trim().toLowerCase()
+  const addressAttempt = await claimAddressAttempt(c, ip, name.slice(0, 100))
   const user = await q.findUserByUsername(c.db, name)
   if (!user) {
     await verifyPassword(password, await dummyFor(s.scryptCost))
-    await q.insertAuthFailure(c.db, ip, name.slice(0, 100), c.now)
     throw new AppError(E.AUTH_INVALID_CREDENTIALS)
   }
-  const until = lockedUntil({ failedAttempts: user.failed_attempts, lockedUntil: user.locked_until }, c.now)
-  if (until) {
-    await q.insertAuthFailure(c.db, ip, name, c.now)
-    throw lockedError(until, c.now)
-  }
+  const attempt = await claimAccountAttempt(c, user.id)
   if (!(await verifyPassword(password, user.password_hash))) {
-    const locked = await recordFailure(c, user.id, ip)
+    const locked = await accountAttemptFailed(c, user, attempt, ip)
     throw locked ? lockedError(locked, c.now) : new AppError(E.AUTH_INVALID_CREDENTIALS)
   }
+  await q.recordLoginSuccess(c.db, user.id, attempt.failedAttempts)
+  await q.deleteAuthFailure(c.db, addressAttempt)
   if (user.disabled_at) throw new AppError(E.ACCOUNT_DISABLED)
-  await q.recordLoginSuccess(c.db, user.id)
   if (needsRehash(user.password_hash, s.scryptCost)) await q.rehashPassword(c.db, user.id, await hashPassword(password, s.scryptCost))
   return { ...user, failed_attempts: 0, locked_until: null }
+}
+
+/**
+ * Records a login attempt from an address as a failure before its password is checked, unless the
+ * address is throttled. Returns the record's id, withdrawn if the password proves right.
+ */
+async function claimAddressAttempt(c: AuthContext, ip: string, username: string): Promise<number> {
+  const s = c.settings
+  return inTransaction(c.db, async (tx) => {
+    await q.lockAddress(tx, ip)
+    const failures = await q.recentFailures(tx, ip, new Date(c.now.getTime() - s.ipWindowMinutes * 60_000))
+    const retryAt = addressRetryAt(failures, c.now, s)
+    if (retryAt) {
+      throw new AppError(E.AUTH_THROTTLED, {
+        reason: `try again after ${retryAt.toISOString()}`,
+        details: { retryAt: retryAt.toISOString(), retryAfterSeconds: Math.ceil((retryAt.getTime() - c.now.getTime()) / 1000) },
+      })
+    }
+    return q.insertAuthFailure(tx, ip, username, c.now)
+  })
+}
+
+/** The account's count after this attempt was counted, and whether counting it set the lock. */
+interface AccountAttempt {
+  failedAttempts: number
+  lockedUntil: Date | null
+  justLocked: boolean
+  before: { failedAttempts: number; lockedUntil: Date | null }
+}
+
+/**
+ * Counts an attempt against the account before its password is checked, or refuses it while the
+ * account is locked (the right password too). The attempt that reaches the limit sets the lock
+ * then, so no attempt after it is tested while it runs; if its password proves right it lifts the
+ * lock again (recordLoginSuccess), and if not the lock stands and is audited.
+ */
+async function claimAccountAttempt(c: AuthContext, userId: number): Promise<AccountAttempt> {
+  return inTransaction(c.db, async (tx) => {
+    const u = (await q.findUserById(tx, userId, { forUpdate: true }))!
+    const state = { failedAttempts: u.failed_attempts, lockedUntil: u.locked_until }
+    const until = lockedUntil(state, c.now)
+    if (until) throw lockedError(until, c.now)
+    const next = afterFailure(state, c.now, c.settings)
+    await q.recordLoginAttempt(tx, u.id, next.failedAttempts, next.lockedUntil)
+    return { ...next, before: state }
+  })
+}
+
+/** A counted attempt had the wrong password; returns the lock's end if this attempt locked the account. */
+async function accountAttemptFailed(c: AuthContext, u: q.UserRow, attempt: AccountAttempt, ip: string): Promise<Date | undefined> {
+  if (!attempt.justLocked) return undefined
+  // Jamsos locks the account, on behalf of nobody; the address is what the trail can say.
+  await inTransaction(c.db, (tx) =>
+    recordAudit(tx, { ...SYSTEM_ACTOR, name: 'login throttle', ip }, {
+      action: 'user.lock',
+      entityType: 'user',
+      entityId: u.id,
+      branchCode: u.branch_codes[0] ?? null,
+      before: { locked_until: attempt.before.lockedUntil, failed_attempts: attempt.before.failedAttempts },
+      after: { locked_until: attempt.lockedUntil, failed_attempts: attempt.failedAttempts },
+    }),
+  )
+  return attempt.lockedUntil!
 }
 
 function lockedError(until: Date, now: Date): AppError {
   return new AppError(E.AUTH_LOCKED, {
     reason: `until ${until.toISOString()}`,
     details: { lockedUntil: until.toISOString(), retryAfterSeconds: Math.ceil((until.getTime() - now.getTime()) / 1000) },
-  })
-}
-
-/** Counts a wrong password against the account and the address; returns the lock's end if it just locked. */
-async function recordFailure(c: AuthContext, userId: number, ip: string): Promise<Date | undefined> {
-  return inTransaction(c.db, async (tx) => {
-    const u = (await q.findUserById(tx, userId, { forUpdate: true }))!
-    const next = afterFailure({ failedAttempts: u.failed_attempts, lockedUntil: u.locked_until }, c.now, c.settings)
-    await q.recordLoginFailure(tx, u.id, next.failedAttempts, next.lockedUntil)
-    await q.insertAuthFailure(tx, ip, u.username, c.now)
-    if (!next.justLocked) return undefined
-    // Jamsos locks the account, on behalf of nobody; the address is what the trail can say.
-    await recordAudit(tx, { ...SYSTEM_ACTOR, name: 'login throttle', ip }, {
-      action: 'user.lock',
-      entityType: 'user',
-      entityId: u.id,
-      branchCode: u.branch_codes[0] ?? null,
-      before: { locked_until: u.locked_until, failed_attempts: u.failed_attempts },
-      after: { locked_until: next.lockedUntil, failed_attempts: next.failedAttempts },
-    })
-    return next.lockedUntil!
   })
 }
 
@@ -260,14 +296,18 @@ export async function endSession(c: AuthContext, sessionId: number): Promise<voi
 export async function changePassword(c: AuthContext, actor: Actor, sessionId: number | null, current: string, next: string): Promise<void> {
   if (actor.kind !== 'user' || actor.userId === null) throw new AppError(E.NOT_A_USER)
   const user = (await q.findUserById(c.db, actor.userId))!
+  // A session is no licence to guess the current password: the same count and lock as a login.
+  const attempt = await claimAccountAttempt(c, user.id)
   if (!(await verifyPassword(current, user.password_hash))) {
-    const locked = await recordFailure(c, user.id, actor.ip ?? 'unknown')
+    await q.insertAuthFailure(c.db, actor.ip ?? 'unknown', user.username, c.now)
+    const locked = await accountAttemptFailed(c, user, attempt, actor.ip ?? 'unknown')
     if (locked) throw lockedError(locked, c.now)
     throw AppError.field(E.PASSWORD_WRONG, 'currentPassword')
   }
+  await q.recordLoginSuccess(c.db, user.id, attempt.failedAttempts)
   const weak = passwordProblem(next, user.username)
-  if (weak) throw AppError.field(E.PASSWORD_TOO_WEAK, 'password', weak)
-  if (await verifyPassword(next, user.password_hash)) throw AppError.field(E.PASSWORD_TOO_WEAK, 'password', 'must differ from the current password')
+  if (weak) throw AppError.field(E.PASSWORD_TOO_WEAK, 'newPassword', weak)
+  if (await verifyPassword(next, user.password_hash)) throw AppError.field(E.PASSWORD_TOO_WEAK, 'newPassword', 'must differ from the current password')
   const hash = await hashPassword(next, c.settings.scryptCost)
   await inTransaction(c.db, async (tx) => {
     await q.setPasswordHash(tx, user.id, hash, c.now)

@@ -24,10 +24,11 @@ export const AuthErrors = defineErrors({
   TOKEN_EXPIRED: { status: 401, id: 'Token atau sesi sudah kedaluwarsa; masuk lagi', en: 'The token or session has expired; sign in again' },
   TOKEN_REVOKED: { status: 401, id: 'Token atau sesi sudah dicabut; masuk lagi', en: 'The token or session was revoked; sign in again' },
   SIGNATURE_INVALID: { status: 401, id: 'Tanda tangan permintaan tidak sah', en: 'The request signature is not valid' },
+  // The window is configurable (JAMSOS_SIGNATURE_WINDOW_SECONDS): the reason names it, the text does not.
   SIGNATURE_EXPIRED: {
     status: 401,
-    id: 'Waktu tanda tangan di luar batas yang diizinkan (5 menit)',
-    en: 'The signature timestamp is outside the allowed window (5 minutes)',
+    id: 'Waktu tanda tangan di luar batas yang diizinkan',
+    en: 'The signature timestamp is outside the allowed window',
   },
   SIGNATURE_REPLAYED: { status: 401, id: 'Tanda tangan ini sudah pernah dipakai', en: 'This signature has already been used' },
   IDEMPOTENCY_KEY_REUSED: {
@@ -39,6 +40,11 @@ export const AuthErrors = defineErrors({
     status: 409,
     id: 'Permintaan dengan Idempotency-Key ini masih diproses',
     en: 'A request with this Idempotency-Key is still being processed',
+  },
+  IDEMPOTENCY_NOT_REPLAYABLE: {
+    status: 409,
+    id: 'Permintaan dengan Idempotency-Key ini sudah berhasil; jawabannya memuat rahasia yang hanya ditampilkan sekali, jadi tidak diulang',
+    en: 'The request with this Idempotency-Key already succeeded; its answer held a secret shown only once, so it is not replayed',
   },
   ACCOUNT_DISABLED: { status: 403, id: 'Akun ini dinonaktifkan', en: 'This account is disabled' },
   PASSWORD_TOO_WEAK: { status: 400, id: 'Kata sandi terlalu lemah', en: 'The password is too weak' },

@@ -20,6 +20,24 @@ test('the fingerprint of a request ignores key order but not values', () => {
 
 test('a retry with the same key and body gets the first answer back, and the work is done once', async () => {
   const admin = await as(t, 'admin')
+  const target = await as(t, 'management')
+  const req = {
+    method: 'POST' as const,
+    url: `/api/v1/users/${target.user.id}/disable`,
+    headers: { ...admin.headers, 'idempotency-key': 'disable-1' },
+  }
+  const first = await t.app.inject(req)
+  assert.equal(first.statusCode, 200)
+  const retry = await t.app.inject(req)
+  assert.equal(retry.statusCode, 200)
+  assert.equal(retry.headers['idempotent-replayed'], 'true')
+  assert.deepEqual(retry.json(), first.json())
+  const [{ n }] = (await t.ctx.systemDb`SELECT count(*)::int AS n FROM audit_event WHERE action = 'user.disable' AND entity_id = ${String(target.user.id)}`) as unknown as [{ n: number }]
+  assert.equal(n, 1)
+})
+
+test('an answer holding a one-time secret is not kept: a retry is told so, and the work is still done once', async () => {
+  const admin = await as(t, 'admin')
   const req = {
     method: 'POST' as const,
     url: '/api/v1/users',
@@ -28,10 +46,12 @@ test('a retry with the same key and body gets the first answer back, and the wor
   }
   const first = await t.app.inject(req)
   assert.equal(first.statusCode, 201)
+  // Key order does not make it another request.
   const retry = await t.app.inject({ ...req, payload: { role: 'agent', agentId: 77, displayName: 'Budi', username: 'budi.agen' } })
-  assert.equal(retry.statusCode, 201)
-  assert.equal(retry.headers['idempotent-replayed'], 'true')
-  assert.deepEqual(retry.json(), first.json(), 'even the generated password is the same answer')
+  assert.equal(retry.statusCode, 409)
+  assert.equal(retry.json().error.code, 'IDEMPOTENCY_NOT_REPLAYABLE')
+  assert.equal(retry.json().error.details.status, 201)
+  assert.equal(retry.body.includes(first.json().generatedPassword), false)
   assert.equal(await users('budi.agen'), 1)
 
   const different = await t.app.inject({ ...req, payload: { ...req.payload, agentId: 78 } })
@@ -41,6 +61,69 @@ test('a retry with the same key and body gets the first answer back, and the wor
   // Without the key, the same request is simply a new request (here: a duplicate username).
   const noKey = await t.app.inject({ ...req, headers: admin.headers })
   assert.equal(noKey.json().error.code, 'USERNAME_TAKEN')
+})
+
+test('no generated password or partner secret rests in idempotency_key', async () => {
+  const admin = await as(t, 'admin')
+  const post = (url: string, key: string, payload?: Record<string, unknown>) =>
+    t.app.inject({ method: 'POST', url, headers: { ...admin.headers, 'idempotency-key': key }, ...(payload === undefined ? {} : { payload }) })
+  const created = await post('/api/v1/users', 'secret-1', { username: 'rahasia.satu', displayName: 'R', role: 'management' })
+  const reset = await post(`/api/v1/users/${created.json().user.id}/reset-password`, 'secret-2', {})
+  const issued = await post('/api/v1/partners/61/keys', 'secret-3')
+  const rotated = await post(`/api/v1/partner-keys/${issued.json().keyId}/rotate`, 'secret-4', { overlapHours: 1 })
+  assert.deepEqual([created.statusCode, reset.statusCode, issued.statusCode, rotated.statusCode], [201, 200, 201, 201])
+  const secrets = [created.json().generatedPassword, reset.json().generatedPassword, issued.json().secret, rotated.json().newKey.secret] as string[]
+  for (const secret of secrets) assert.ok(secret && secret.length > 8)
+
+  const rows = await t.ctx.systemDb`SELECT key, status, content_type, response FROM idempotency_key WHERE key LIKE 'secret-%' ORDER BY key`
+  assert.deepEqual(
+    rows.map((r) => ({ ...r })),
+    [201, 200, 201, 201].map((status, i) => ({ key: `secret-${i + 1}`, status, content_type: null, response: null })),
+  )
+  const [{ n }] = (await t.ctx.systemDb`
+    SELECT count(*)::int AS n FROM idempotency_key
+    WHERE concat_ws(' ', key, request_hash, content_type, response) LIKE ANY (${secrets.map((x) => `%${x}%`)}::text[])`) as unknown as [{ n: number }]
+  assert.equal(n, 0)
+
+  // Each retry: 409, naming the first answer's status, never the secret.
+  const retries = [
+    await post('/api/v1/users', 'secret-1', { username: 'rahasia.satu', displayName: 'R', role: 'management' }),
+    await post(`/api/v1/users/${created.json().user.id}/reset-password`, 'secret-2', {}),
+    await post('/api/v1/partners/61/keys', 'secret-3'),
+    await post(`/api/v1/partner-keys/${issued.json().keyId}/rotate`, 'secret-4', { overlapHours: 1 }),
+  ]
+  for (const [i, r] of retries.entries()) {
+    assert.equal(r.statusCode, 409)
+    assert.equal(r.json().error.code, 'IDEMPOTENCY_NOT_REPLAYABLE')
+    assert.equal(r.body.includes(secrets[i]!), false)
+  }
+  // The work was done once: one key issued for the partner, then one by rotation.
+  const [{ keys }] = (await t.ctx.systemDb`SELECT count(*)::int AS keys FROM partner_key WHERE partner_id = 61`) as unknown as [{ keys: number }]
+  assert.equal(keys, 2)
+
+  // A refusal on such a route holds no secret: it is kept and replayed as usual.
+  const ghost = await post('/api/v1/users/999999/reset-password', 'secret-5', {})
+  assert.equal(ghost.statusCode, 404)
+  const again = await post('/api/v1/users/999999/reset-password', 'secret-5', {})
+  assert.deepEqual([again.statusCode, again.headers['idempotent-replayed']], [404, 'true'])
+})
+
+test('a first request still running keeps its key however long it takes', async () => {
+  const admin = await as(t, 'admin')
+  const scope = `user:${admin.user.id}`
+  const fingerprint = requestFingerprint('POST', '/api/v1/auth/logout', undefined)
+  // As if a first request began two hours ago and has not answered yet.
+  const began = new Date(Date.now() - 2 * 3_600_000)
+  await t.ctx.systemDb`
+    INSERT INTO idempotency_key (scope, key, request_hash, created_at, expires_at)
+    VALUES (${scope}, 'slow-1', ${fingerprint}, ${began}, ${new Date(began.getTime() + 24 * 3_600_000)})`
+  const retry = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { ...admin.headers, 'idempotency-key': 'slow-1' } })
+  assert.equal(retry.statusCode, 409)
+  assert.equal(retry.json().error.code, 'IDEMPOTENCY_IN_PROGRESS')
+  // Once the record expires, the key is free again.
+  await t.ctx.systemDb`UPDATE idempotency_key SET expires_at = ${new Date(Date.now() - 1000)} WHERE scope = ${scope} AND key = 'slow-1'`
+  const later = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { ...admin.headers, 'idempotency-key': 'slow-1' } })
+  assert.equal(later.statusCode, 204)
 })
 
 test('keys belong to their caller: another caller with the same key is a different request', async () => {
@@ -79,7 +162,8 @@ test('concurrent duplicates: one does the work, the other replays it or is told 
   const created = results.filter((r) => r.statusCode === 201)
   assert.ok(created.length >= 1)
   for (const r of created) assert.deepEqual(r.json(), created[0]!.json())
-  for (const r of results.filter((r) => r.statusCode !== 201)) assert.equal(r.json().error.code, 'IDEMPOTENCY_IN_PROGRESS')
+  // Still running, or done (its answer held a generated password, so it is not replayed).
+  for (const r of results.filter((r) => r.statusCode !== 201)) assert.ok(['IDEMPOTENCY_IN_PROGRESS', 'IDEMPOTENCY_NOT_REPLAYABLE'].includes(r.json().error.code))
 })
 
 test('partner retries are idempotent across its keys', async () => {

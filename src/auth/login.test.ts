@@ -113,6 +113,54 @@ test('five wrong passwords lock the account for 15 minutes, saying until when', 
   assert.deepEqual({ ...ev }, { action: 'user.lock', actor_name: 'login throttle' })
 })
 
+test('parallel wrong passwords cannot outrun the lock: at most five are tested, and the right one waits too', async () => {
+  const victim = await as(t, 'sponsor', { sponsorId: 5252 })
+  const name = victim.user.username
+  const limit = 5
+  // Each from its own address, so only the account lock stands in the way.
+  const results = await Promise.all(Array.from({ length: limit + 3 }, (_, i) => token(name, `wrong guess number ${i}`, `10.4.0.${i + 1}`)))
+  const codes = results.map((r) => r.statusCode)
+  assert.ok(codes.filter((c) => c === 401).length <= limit - 1, codes.join(','))
+  assert.ok(codes.every((c) => c === 401 || c === 423), codes.join(','))
+  // Exactly the limit were counted (each counted attempt is the only kind that is tested), and it locked.
+  const [row] = await t.ctx.systemDb`SELECT failed_attempts, locked_until FROM app_user WHERE id = ${victim.user.id}`
+  assert.equal(row!.failed_attempts, limit)
+  assert.equal((row!.locked_until as Date).toISOString(), new Date(clock.getTime() + 15 * 60_000).toISOString())
+  const [{ n }] = (await t.ctx.systemDb`SELECT count(*)::int AS n FROM audit_event WHERE action = 'user.lock' AND entity_id = ${String(victim.user.id)}`) as unknown as [{ n: number }]
+  assert.equal(n, 1)
+  // The right password, alone or among wrong ones, is refused while the lock lasts.
+  const during = await Promise.all([token(name, TEST_PASSWORD, '10.4.1.1'), token(name, 'one more guess', '10.4.1.2'), token(name, TEST_PASSWORD, '10.4.1.3')])
+  assert.deepEqual(during.map((r) => r.statusCode), [423, 423, 423])
+  // A session already open is no way round it: changing the password needs the current one tested.
+  const change = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/password',
+    headers: victim.headers,
+    payload: { currentPassword: TEST_PASSWORD, newPassword: 'kopi tubruk sore hari' },
+  })
+  assert.equal(change.statusCode, 423)
+  advance(15 * 60)
+  assert.equal((await token(name, TEST_PASSWORD, '10.4.1.4')).statusCode, 200)
+})
+
+test('parallel failures from one address cannot outrun its throttle', async () => {
+  const ip = '10.5.5.5'
+  const results = await Promise.all(Array.from({ length: 25 }, (_, i) => token(`ghost-${i}`, 'whatever password', ip)))
+  const codes = results.map((r) => r.statusCode)
+  assert.equal(codes.filter((c) => c === 401).length, 20, codes.join(','))
+  assert.equal(codes.filter((c) => c === 429).length, 5, codes.join(','))
+})
+
+test('the right password withdraws its own count: a success is not an address failure', async () => {
+  const u = await as(t, 'management')
+  const ip = '10.6.6.6'
+  for (let i = 0; i < 25; i++) assert.equal((await token(u.user.username, TEST_PASSWORD, ip)).statusCode, 200)
+  const [{ n }] = (await t.ctx.systemDb`SELECT count(*)::int AS n FROM auth_failure WHERE ip = ${ip}`) as unknown as [{ n: number }]
+  assert.equal(n, 0)
+  const [row] = await t.ctx.systemDb`SELECT failed_attempts FROM app_user WHERE id = ${u.user.id}`
+  assert.equal(row!.failed_attempts, 0)
+})
+
 test('an address with 20 failures in 15 minutes is throttled, whichever accounts it tried', async () => {
   const ip = '10.3.3.3'
   for (let i = 0; i < 20; i++) {
@@ -157,7 +205,8 @@ test('changing your password ends your other sessions; a weak one is refused nam
   })
   assert.equal(weak.statusCode, 400)
   assert.equal(weak.json().error.code, 'PASSWORD_TOO_WEAK')
-  assert.equal(weak.json().error.fields[0].path, 'password')
+  // The field as the body names it.
+  assert.equal(weak.json().error.fields[0].path, 'newPassword')
   const wrong = await t.app.inject({
     method: 'POST',
     url: '/api/v1/auth/password',
@@ -205,4 +254,26 @@ test('an administrator creates accounts with a one-time generated password and r
   const listed = await t.app.inject({ method: 'GET', url: '/api/v1/users?role=branch_officer&branchCode=KC3505&q=siti', headers: admin.headers })
   assert.deepEqual(listed.json().items.map((u: { username: string }) => u.username), ['siti.kc3505'])
   assert.equal(JSON.stringify(listed.json()).includes('scrypt'), false, 'no password hash ever leaves')
+})
+
+test('an id past the largest safe integer is refused naming the field, not a 500', async () => {
+  const admin = await as(t, 'admin')
+  const huge = '100000000000000000000'
+  const user = await t.app.inject({ method: 'GET', url: `/api/v1/users/${huge}`, headers: admin.headers })
+  assert.equal(user.statusCode, 400)
+  assert.equal(user.json().error.fields[0].path, 'id')
+  const keys = await t.app.inject({ method: 'GET', url: `/api/v1/partners/${huge}/keys`, headers: admin.headers })
+  assert.equal(keys.statusCode, 400)
+  assert.equal(keys.json().error.fields[0].path, 'partnerId')
+  const agent = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/users',
+    headers: admin.headers,
+    payload: { username: 'agen.huge', displayName: 'X', role: 'agent', agentId: Number(huge) },
+  })
+  assert.equal(agent.statusCode, 400)
+  assert.equal(agent.json().error.fields[0].path, 'agentId')
+  // The largest safe id itself is fine: simply not there.
+  const edge = await t.app.inject({ method: 'GET', url: `/api/v1/users/${Number.MAX_SAFE_INTEGER}`, headers: admin.headers })
+  assert.equal(edge.statusCode, 404)
 })

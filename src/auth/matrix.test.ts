@@ -14,7 +14,8 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { ANONYMOUS_ACTOR, type Actor, type Role } from '../platform/actor.ts'
 import { testApp, type TestApp } from '../../test/app.ts'
 import { as, partnerKey, seedParticipant, type PartnerKeyHandle, type SeededParticipant } from '../../test/auth.ts'
-import { declaredRoutes, decideAccess, issueSession, loadAuthSettings, setAgentTerritory, type DeclaredRoute } from './index.ts'
+import { decideAccess } from './access.ts'
+import { declaredRoutes, issueSession, loadAuthSettings, setAgentTerritory, type DeclaredRoute } from './index.ts'
 
 /** A sample for each path parameter name; a route with a new name fails here until one is added. */
 const PARAM_SAMPLES: Record<string, (c: Caller) => string> = {

@@ -138,7 +138,13 @@ export async function verifySignedRequest(c: KeyContext, r: SignedRequest, ip: s
   const at = parseTimestamp(r.timestamp)
   if (!at) throw AppError.field(E.SIGNATURE_INVALID, 'X-Jamsos-Timestamp', 'RFC 3339 with an offset, or epoch seconds')
   const late = timestampProblem(at, c.now, c.settings.signatureWindowSeconds)
-  if (late) throw new AppError(E.SIGNATURE_EXPIRED, { reason: late === 'expired' ? 'the timestamp is too old' : 'the timestamp is in the future' })
+  if (late) {
+    const w = c.settings.signatureWindowSeconds
+    throw new AppError(E.SIGNATURE_EXPIRED, {
+      reason: late === 'expired' ? `the timestamp is more than ${w} seconds old` : `the timestamp is more than ${w} seconds in the future`,
+      details: { windowSeconds: w },
+    })
+  }
   const key = /^pk_[0-9a-f]{16}$/.test(r.keyId) ? await q.findPartnerKey(c.db, r.keyId) : undefined
   // An unknown, revoked or expired key looks the same from outside as a wrong signature.
   if (!key || !keyActive(key, c.now)) throw new AppError(E.SIGNATURE_INVALID, { reason: 'unknown or inactive key' })

@@ -7,7 +7,8 @@
 //   preValidation partner signature → req.actor; access check
 //                 (then @fastify/rate-limit, per session / partner key / address)
 //   preHandler    Idempotency-Key: replay the first answer, or remember this one
-//   onSend        store the answer under its Idempotency-Key
+//   onSend        store the answer under its Idempotency-Key (not a success of a route with
+//                 config.storeResponse: false, whose answer holds a one-time secret)
 //
 // plus helmet's security headers and CORS limited to JAMSOS_CORS_ORIGINS.
 import crypto from 'node:crypto'
@@ -19,7 +20,7 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from '../platform/http.ts'
 import { AppError, PlatformErrors } from '../platform/errors.ts'
-import { accessProblem, decideAccess, isWrite, type RouteAccess } from './access.ts'
+import { accessProblem, decideAccess, isWrite, UNSAFE_METHODS, type RouteAccess } from './access.ts'
 import { actorFromUser, resolveSession, type AuthContext } from './accounts.ts'
 import { AuthErrors as E } from './errors.ts'
 import { idempotencyScope, replayable, requestFingerprint, validIdempotencyKey } from './idempotency.ts'
@@ -54,6 +55,15 @@ declare module 'fastify' {
   interface FastifyRequest {
     auth: RequestAuth
   }
+  interface FastifyContextConfig {
+    /**
+     * false on a route whose successful answer holds a secret shown once (a generated password, a
+     * partner secret): the Idempotency-Key still keeps the work from being done twice, but the
+     * answer is not stored, so the secret never rests in idempotency_key in clear. A retry of a
+     * success gets 409 IDEMPOTENCY_NOT_REPLAYABLE; refusals are stored and replayed as usual.
+     */
+    storeResponse?: boolean
+  }
 }
 
 /** A route as declared, for the authorization matrix and the docs. */
@@ -70,7 +80,13 @@ export function declaredRoutes(app: App): DeclaredRoute[] {
   return [...(declared.get(app) ?? [])]
 }
 
-const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+/**
+ * How long a first request may still be running. Its key stays "in progress" for the whole time
+ * it is remembered (JAMSOS_IDEMPOTENCY_TTL_HOURS): nothing bounds how long a handler runs, and a
+ * slow request cannot be told from a dead one, so taking its key over any sooner could do the work
+ * twice. A key whose request died is free again when it expires.
+ */
+const pendingClaimLifetimeMs = (settings: AuthSettings) => settings.idempotencyTtlHours * 3_600_000
 
 /** The identity module's settings and keys for this app (shared by the plugin and the routes). */
 export interface AuthRuntime {
@@ -114,6 +130,11 @@ function routeAccess(req: FastifyRequest): RouteAccess | undefined {
   return (req.routeOptions?.config as { access?: RouteAccess } | undefined)?.access
 }
 
+/** A success of a route whose answer holds a one-time secret: not stored, not replayed. */
+function withheld(req: FastifyRequest, status: number): boolean {
+  return (req.routeOptions?.config as { storeResponse?: boolean } | undefined)?.storeResponse === false && status >= 200 && status < 300
+}
+
 /** Refuses the request unless its caller may use the route. */
 function enforce(req: FastifyRequest, access: RouteAccess): void {
   if (access.public) return
@@ -127,7 +148,7 @@ function enforce(req: FastifyRequest, access: RouteAccess): void {
   }
   // A browser sends cookies with any request, including one a hostile page makes; only a page of
   // ours can read the CSRF token to echo it (synchronizer token, checked against the session).
-  if (req.auth.via === 'cookie' && UNSAFE.has(req.method)) {
+  if (req.auth.via === 'cookie' && UNSAFE_METHODS.has(req.method)) {
     const given = header(req, CSRF_HEADER)
     if (!given || !req.auth.csrfHash || !crypto.timingSafeEqual(sha256(given), req.auth.csrfHash)) throw new AppError(E.CSRF_INVALID)
   }
@@ -279,7 +300,7 @@ export async function securityPlugin(app: App): Promise<void> {
   })
 
   app.addHook('preHandler', async (req, reply) => {
-    if (!UNSAFE.has(req.method) || !req.url.startsWith('/api/v1/')) return
+    if (!UNSAFE_METHODS.has(req.method) || !req.url.startsWith('/api/v1/')) return
     const key = header(req, 'idempotency-key')
     if (key === undefined) return
     if (!validIdempotencyKey(key)) throw AppError.field(PlatformErrors.INVALID_FORMAT, 'Idempotency-Key', '1 to 255 visible ASCII characters')
@@ -293,9 +314,7 @@ export async function securityPlugin(app: App): Promise<void> {
       key,
       requestHash: fingerprint,
       now,
-      expiresAt: new Date(now.getTime() + rt.settings.idempotencyTtlHours * 3_600_000),
-      // A first request that never answered within a minute died with its process.
-      staleBefore: new Date(now.getTime() - 60_000),
+      expiresAt: new Date(now.getTime() + pendingClaimLifetimeMs(rt.settings)),
     })
     if (claimed) {
       req.auth.idempotency = { scope, key }
@@ -305,6 +324,13 @@ export async function securityPlugin(app: App): Promise<void> {
     const prior = await q.findIdempotencyKey(db, scope, key)
     if (prior && prior.request_hash !== fingerprint) throw new AppError(E.IDEMPOTENCY_KEY_REUSED, { reason: 'same key, different request' })
     if (!prior || prior.status === null) throw new AppError(E.IDEMPOTENCY_IN_PROGRESS)
+    // Also covers an answer stored before the route withheld it: a secret is never replayed.
+    if (withheld(req, prior.status)) {
+      throw new AppError(E.IDEMPOTENCY_NOT_REPLAYABLE, {
+        reason: `the first request answered ${prior.status}; look up what it did instead of retrying`,
+        details: { status: prior.status },
+      })
+    }
     req.auth.replayed = true
     reply.code(prior.status).header('idempotent-replayed', 'true')
     if (prior.content_type) reply.header('content-type', prior.content_type)
@@ -317,6 +343,11 @@ export async function securityPlugin(app: App): Promise<void> {
     req.auth.idempotency = null
     if (!replayable(reply.statusCode)) {
       await q.releaseIdempotencyKey(app.ctx.db, idem.scope, idem.key)
+      return payload
+    }
+    if (withheld(req, reply.statusCode)) {
+      // The status marks the work as done; the answer with its secret goes to this caller only.
+      await q.completeIdempotencyKey(app.ctx.db, idem.scope, idem.key, reply.statusCode, null, null)
       return payload
     }
     const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null

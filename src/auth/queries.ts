@@ -1,6 +1,6 @@
 // All SQL of the identity module. Times come from the caller's clock (ctx.now) so that expiry and
 // lock-outs follow the same clock the tests control.
-import type { Db } from '../platform/db.ts'
+import { inTransaction, type Db } from '../platform/db.ts'
 import type { Permission, Role } from '../platform/actor.ts'
 
 export interface NewUserRow {
@@ -35,10 +35,8 @@ export const insertUser = async (db: Db, u: NewUserRow): Promise<UserRow> =>
             ${u.participant_id}, ${u.permissions}::text[], ${u.password_hash}, ${u.password_changed_at}, ${u.created_at}, ${u.created_by})
     RETURNING *`)[0]!
 
-export const findUserByUsername = async (db: Db, username: string, opts: { forUpdate?: boolean } = {}): Promise<UserRow | undefined> =>
-  opts.forUpdate
-    ? (await db<UserRow[]>`SELECT * FROM app_user WHERE username = ${username} FOR UPDATE`)[0]
-    : (await db<UserRow[]>`SELECT * FROM app_user WHERE username = ${username}`)[0]
+export const findUserByUsername = async (db: Db, username: string): Promise<UserRow | undefined> =>
+  (await db<UserRow[]>`SELECT * FROM app_user WHERE username = ${username}`)[0]
 
 export const findUserById = async (db: Db, id: number, opts: { forUpdate?: boolean } = {}): Promise<UserRow | undefined> =>
   opts.forUpdate
@@ -72,11 +70,16 @@ function escapeLike(s: string): string {
 }
 const likePrefix = (s: string) => `${escapeLike(s)}%`
 
-export const recordLoginFailure = (db: Db, id: number, failedAttempts: number, lockedUntil: Date | null) =>
+export const recordLoginAttempt = (db: Db, id: number, failedAttempts: number, lockedUntil: Date | null) =>
   db`UPDATE app_user SET failed_attempts = ${failedAttempts}, locked_until = ${lockedUntil} WHERE id = ${id}`
 
-export const recordLoginSuccess = (db: Db, id: number) =>
-  db`UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE id = ${id} AND (failed_attempts <> 0 OR locked_until IS NOT NULL)`
+/**
+ * Clears the count after the right password, but only when no attempt was counted after this one
+ * (the count is still this attempt's number): a parallel attempt that came later keeps its count
+ * and any lock it set.
+ */
+export const recordLoginSuccess = (db: Db, id: number, attempt: number) =>
+  db`UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE id = ${id} AND failed_attempts = ${attempt}`
 
 export const setPasswordHash = (db: Db, id: number, hash: string, at: Date) =>
   db`UPDATE app_user SET password_hash = ${hash}, password_changed_at = ${at}, failed_attempts = 0, locked_until = NULL WHERE id = ${id}`
@@ -131,8 +134,17 @@ export const deleteExpiredSessions = (db: Db, before: Date) => db`DELETE FROM au
 
 // Per-address throttle ---------------------------------------------------------------------------
 
-export const insertAuthFailure = (db: Db, ip: string, username: string | null, at: Date) =>
-  db`INSERT INTO auth_failure (ip, username, at) VALUES (${ip}, ${username}, ${at})`
+export const insertAuthFailure = async (db: Db, ip: string, username: string | null, at: Date): Promise<number> =>
+  (await db<{ id: number }[]>`INSERT INTO auth_failure (ip, username, at) VALUES (${ip}, ${username}, ${at}) RETURNING id`)[0]!.id
+
+/** An attempt recorded as a failure before its password was checked, withdrawn once it proved right. */
+export const deleteAuthFailure = (db: Db, id: number) => db`DELETE FROM auth_failure WHERE id = ${id}`
+
+/** Advisory-lock class of the per-address throttle (two-key form: apart from the one-key locks). */
+const ADDRESS_LOCK_CLASS = 7204
+
+/** Serializes the throttle's check-and-record for one address until the transaction ends. */
+export const lockAddress = (tx: Db, ip: string) => tx`SELECT pg_advisory_xact_lock(${ADDRESS_LOCK_CLASS}::int, hashtext(${ip}))`
 
 export const recentFailures = async (db: Db, ip: string, since: Date): Promise<Date[]> =>
   (await db<{ at: Date }[]>`SELECT at FROM auth_failure WHERE ip = ${ip} AND at > ${since} ORDER BY at`).map((r) => r.at)
@@ -198,12 +210,14 @@ export interface IdempotencyRow {
 }
 
 /**
- * Claims a key for a first request; also takes over a key whose record expired or whose first
- * request died without answering (pending past `staleBefore`). Returns false when someone holds it.
+ * Claims a key for a first request, or takes over a key whose record expired. A pending key (its
+ * first request has not answered) is never taken over before it expires, however old: a slow
+ * request and a dead one look the same from here, and only the first must never run twice.
+ * Returns false when someone holds it.
  */
 export const claimIdempotencyKey = async (
   db: Db,
-  k: { scope: string; key: string; requestHash: string; now: Date; expiresAt: Date; staleBefore: Date },
+  k: { scope: string; key: string; requestHash: string; now: Date; expiresAt: Date },
 ): Promise<boolean> =>
   (
     await db`
@@ -213,7 +227,6 @@ export const claimIdempotencyKey = async (
         SET request_hash = excluded.request_hash, status = NULL, content_type = NULL, response = NULL,
             created_at = excluded.created_at, expires_at = excluded.expires_at
         WHERE idempotency_key.expires_at <= ${k.now}
-           OR (idempotency_key.status IS NULL AND idempotency_key.created_at < ${k.staleBefore})
       RETURNING 1`
   ).length === 1
 
@@ -231,13 +244,11 @@ export const deleteExpiredIdempotencyKeys = (db: Db, before: Date) => db`DELETE 
 
 // Agent territory --------------------------------------------------------------------------------
 
+/** One transaction: a reader never sees the agent with no territory between the two statements. */
 export async function replaceAgentTerritory(db: Db, agentId: number, villageCodes: string[]): Promise<void> {
-  await db`DELETE FROM agent_territory WHERE agent_id = ${agentId}`
-  if (villageCodes.length)
-    await db`INSERT INTO agent_territory (agent_id, village_code) SELECT ${agentId}, v FROM unnest(${villageCodes}::text[]) AS v ON CONFLICT DO NOTHING`
+  await inTransaction(db, async (tx) => {
+    await tx`DELETE FROM agent_territory WHERE agent_id = ${agentId}`
+    if (villageCodes.length)
+      await tx`INSERT INTO agent_territory (agent_id, village_code) SELECT ${agentId}, v FROM unnest(${villageCodes}::text[]) AS v ON CONFLICT DO NOTHING`
+  })
 }
-
-export const agentTerritory = async (db: Db, agentId: number): Promise<string[]> =>
-  (await db<{ village_code: string }[]>`SELECT village_code FROM agent_territory WHERE agent_id = ${agentId} ORDER BY village_code`).map(
-    (r) => r.village_code,
-  )

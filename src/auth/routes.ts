@@ -32,6 +32,8 @@ const Role = Type.Union([
 ])
 const Permission = Type.Union([Type.Literal('nik:reveal')])
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+/** A database id: bigint in PostgreSQL, but a JS number past 2^53 would be silently rounded. */
+const Id = (opts: { description?: string } = {}) => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, ...opts })
 
 /** What bounds a caller's reach (ActorScope), shown on accounts and on /auth/me. */
 const ScopeFields = {
@@ -77,6 +79,8 @@ const PartnerKey = Type.Object({
 const NewPartnerKey = Type.Intersect([PartnerKey, Type.Object({ secret: Type.String({ description: 'Shown once; store it now' }) })])
 
 const ADMIN = { access: { roles: ['admin'] } } as const
+/** Admin routes whose success answer holds a one-time secret: never kept for Idempotency-Key replays. */
+const ADMIN_SECRET = { ...ADMIN, storeResponse: false } as const
 const LOCKED = { 423: ErrorResponse }
 
 function retryAfter(reply: FastifyReply, e: unknown): never {
@@ -240,7 +244,7 @@ export async function authRoutes(app: App): Promise<void> {
     },
   )
 
-  const UserId = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+  const UserId = Type.Object({ id: Id() })
 
   app.get(
     '/users/:id',
@@ -255,7 +259,7 @@ export async function authRoutes(app: App): Promise<void> {
   app.post(
     '/users',
     {
-      config: ADMIN,
+      config: ADMIN_SECRET,
       schema: {
         tags: ['users'],
         summary: 'Create an account; without a password one is generated and shown once',
@@ -265,10 +269,10 @@ export async function authRoutes(app: App): Promise<void> {
             displayName: Type.String({ minLength: 1, maxLength: 150 }),
             role: Role,
             branchCodes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 100, description: 'Branch officers' })),
-            agentId: Type.Optional(Type.Integer({ minimum: 1 })),
-            partnerId: Type.Optional(Type.Integer({ minimum: 1 })),
-            sponsorId: Type.Optional(Type.Integer({ minimum: 1 })),
-            participantId: Type.Optional(Type.Integer({ minimum: 1 })),
+            agentId: Type.Optional(Id()),
+            partnerId: Type.Optional(Id()),
+            sponsorId: Type.Optional(Id()),
+            participantId: Type.Optional(Id()),
             permissions: Type.Optional(Type.Array(Permission, { uniqueItems: true })),
             password: Type.Optional(Password),
           },
@@ -292,7 +296,7 @@ export async function authRoutes(app: App): Promise<void> {
   app.post(
     '/users/:id/reset-password',
     {
-      config: ADMIN,
+      config: ADMIN_SECRET,
       schema: {
         tags: ['users'],
         summary: 'Set a new password (generated when omitted, shown once); unlocks the account and ends its sessions',
@@ -306,13 +310,13 @@ export async function authRoutes(app: App): Promise<void> {
 
   // Partner keys (administrators) ------------------------------------------------------------
 
-  const PartnerId = Type.Object({ partnerId: Type.Integer({ minimum: 1 }) })
+  const PartnerId = Type.Object({ partnerId: Id() })
   const KeyId = Type.Object({ keyId: Type.String({ pattern: '^pk_[0-9a-f]{16}$' }) })
 
   app.post(
     '/partners/:partnerId/keys',
     {
-      config: ADMIN,
+      config: ADMIN_SECRET,
       schema: { tags: ['partner keys'], summary: 'Issue an API key; the secret is shown once', params: PartnerId, response: { 201: NewPartnerKey } },
     },
     async (req, reply) => reply.code(201).send(await createPartnerKey(rt.keyContext(), req.actor, req.params.partnerId)),
@@ -330,7 +334,7 @@ export async function authRoutes(app: App): Promise<void> {
   app.post(
     '/partner-keys/:keyId/rotate',
     {
-      config: ADMIN,
+      config: ADMIN_SECRET,
       schema: {
         tags: ['partner keys'],
         summary: 'Issue a replacement key; the old one keeps working for the overlap window',

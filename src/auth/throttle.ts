@@ -17,8 +17,10 @@ export function lockedUntil(state: LockState, now: Date): Date | undefined {
 }
 
 /**
- * The account's state after one more failed login. A lock that has run out starts the count
- * afresh, so one mistake after a lock does not lock again at once.
+ * The account's state after one more login attempt is counted. Attempts are counted before their
+ * password is checked (the right one withdraws its count), so this is the state should it fail. A
+ * lock that has run out starts the count afresh, so one mistake after a lock does not lock again
+ * at once.
  */
 export function afterFailure(state: LockState, now: Date, policy: LockPolicy): LockState & { justLocked: boolean } {
   const expired = state.lockedUntil !== null && state.lockedUntil.getTime() <= now.getTime()
