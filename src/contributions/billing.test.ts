@@ -95,6 +95,29 @@ test('a wrong amount, an unknown code, a superseded or expired bill are refused 
   assert.deepEqual(bills.map((b) => b.status), ['open', 'superseded'])
 })
 
+test('the bills list shows superseded exactly when posting a payment made at that instant is BILL_SUPERSEDED', async () => {
+  const p = await member('2024-08-05T02:00:00Z')
+  const bill1 = await createBill(at('2024-08-05T03:00:00Z'), p.kpj, 1)
+  // Nothing posted yet, so bill 2 (the next day) starts in August again.
+  const bill2 = await createBill(at('2024-08-06T03:00:00Z'), p.kpj, 2)
+  assert.deepEqual([bill1.periods, bill1.amount, bill2.periods, bill2.amount], [['2024-08'], 16_800, ['2024-08', '2024-09'], 33_600])
+  const statusOf = async (now: string, code: string) => (await listBills(at(now), p.kpj)).find((b) => b.paymentCode === code)!.status
+
+  // After bill 2 was issued: bill 1 lists superseded, and paying it then is refused.
+  assert.equal(await statusOf('2024-08-06T04:00:00Z', bill1.paymentCode), 'superseded')
+  await assert.rejects(pay('2024-08-06T04:00:00Z', bill1.paymentCode, 16_800, 'SUP-1'), (e: AppError) => e.code === 'BILL_SUPERSEDED')
+
+  // Before bill 2 was issued, bill 1 was the newest: it lists open, and a payment made then posts
+  // (its notice arriving late), holding August.
+  assert.equal(await statusOf('2024-08-05T04:00:00Z', bill1.paymentCode), 'open')
+  const late = await pay('2024-08-06T05:00:00Z', bill1.paymentCode, 16_800, 'SUP-2', '2024-08-05T04:00:00Z')
+  assert.deepEqual(late.payment.covered, ['2024-08'])
+
+  // Paid, bill 1 is never shown superseded, though bill 2 is newer; bill 2 is still open.
+  const bills = await listBills(at('2024-08-06T06:00:00Z'), p.kpj)
+  assert.deepEqual(bills.map((b) => [b.paymentCode, b.status]), [[bill2.paymentCode, 'open'], [bill1.paymentCode, 'paid']])
+})
+
 test('arrears paid at 23:30 WIB on the last day of grace keep the membership unbroken', async () => {
   const p = await member('2024-01-10T02:00:00Z')
   const first = await createBill(at('2024-01-10T03:00:00Z'), p.kpj, 3)

@@ -60,7 +60,7 @@ export async function createBill(c: BillingContext, kpj: string, months: number)
     // Locking the participant serialises bills and payments of one member.
     const { id, row } = await participantIdForKpj(tx, kpj, { forUpdate: true })
     if (row.segment !== 'BPU') throw AppError.field(C.PARTICIPANT_NOT_BILLABLE, 'kpj', 'wage earners (PU) are billed through their employer')
-    const { start } = await billStartFor(tx, id, today, c.policy)
+    const start = await billStartFor(tx, id, today, c.policy)
     const periods = billPeriods(start, months, c.policy.billMonths, today)
     const rates = await loadRateTable(tx)
     const priced = priceBill(
@@ -118,18 +118,30 @@ export async function importBills(c: { db: Db; actor: Actor }, bills: ImportedBi
   return rows.map((r) => r.paymentCode)
 }
 
+/**
+ * The one reading of "superseded", for posting and for the bills list: an unpaid bill is superseded
+ * at an instant when a newer bill of the same member had been issued by then (newest_seq: the
+ * newest bill number issued by that instant, queries.ts newestSeqIssuedBy). Posting asks at the
+ * instant the money was paid and refuses with BILL_SUPERSEDED. The list asks at `now`: bills are
+ * only ever added, so a bill it shows superseded refuses every payment made from now on (a late
+ * notice of a payment made before the newer bill was issued still posts, and the bill then lists
+ * as paid). A paid bill is never superseded: posting let its payment through, so nothing had
+ * replaced it by then.
+ */
+function isSuperseded(bill: { seq: number; paid: boolean; newest_seq: number | null }): boolean {
+  return !bill.paid && bill.newest_seq !== null && bill.newest_seq > bill.seq
+}
+
 export async function listBills(c: Omit<BillingContext, 'policy' | 'registry'>, kpj: string): Promise<BillView[]> {
   return withActor(c.db, c.actor, async (tx) => {
     const { id } = await participantIdForKpj(tx, kpj)
-    const bills = await q.listBills(tx, id)
-    const newest = bills[0]?.seq
-    return bills.map((b) =>
-      billView(kpj, b, {
-        status: b.payment_id ? 'paid' : b.seq !== newest ? 'superseded' : b.expires_at <= c.now ? 'expired' : 'open',
-        paidAt: b.paid_at,
-        reference: b.payment_reference,
-      }),
-    )
+    return (await q.listBills(tx, id, c.now)).map((b) => {
+      const paid = b.payment_id !== null
+      // In the order posting checks them, so for a bill issued by now the status is what a payment
+      // made now would meet (paid, superseded, expired, else it posts).
+      const status = paid ? 'paid' : isSuperseded({ ...b, paid }) ? 'superseded' : b.expires_at <= c.now ? 'expired' : 'open'
+      return billView(kpj, b, { status, paidAt: b.paid_at, reference: b.payment_reference })
+    })
   })
 }
 
@@ -227,7 +239,7 @@ export async function postPayments(
       if (!rows.has(p.participantId) || !bill || bill.payment_code !== n.paymentCode) fail(AppError.field(C.BILL_NOT_FOUND, 'paymentCode', `no bill has payment code ${n.paymentCode}`))
       else if (bill.paid || inBatch.has(n.paymentCode)) fail(AppError.field(C.BILL_ALREADY_PAID, 'paymentCode', `bill ${n.paymentCode} is already paid`))
       else if (p.paidAt < bill.issued_at) fail(AppError.field(C.PAYMENT_DATE_INVALID, 'paidAt', `bill ${n.paymentCode} was issued at ${bill.issued_at.toISOString()}, after ${n.paidAt}`))
-      else if (bill.last_seq !== p.seq) fail(AppError.field(C.BILL_SUPERSEDED, 'paymentCode', `a newer bill replaced ${n.paymentCode} before it was paid`))
+      else if (isSuperseded(bill)) fail(AppError.field(C.BILL_SUPERSEDED, 'paymentCode', `a newer bill replaced ${n.paymentCode} before it was paid`))
       else if (p.paidAt >= bill.expires_at) fail(AppError.field(C.BILL_EXPIRED, 'paidAt', `bill ${n.paymentCode} could be paid until ${bill.expires_at.toISOString()}`))
       else if (n.amount !== bill.amount) {
         fail(new AppError(C.PAYMENT_AMOUNT_MISMATCH, {

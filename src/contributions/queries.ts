@@ -58,16 +58,28 @@ export async function insertBills(
 export const lastBillSeq = async (db: Db, participantId: number): Promise<number> =>
   (await db<{ seq: number | null }[]>`SELECT max(seq) AS seq FROM bill WHERE participant_id = ${participantId}`)[0]!.seq ?? 0
 
+/**
+ * The participant's newest bill number issued by the instant k.at, for the bill aliased b: the one
+ * bill of theirs a payment made at that instant may pay; an older unpaid one is superseded
+ * (billing.ts isSuperseded). Both the bills list (k.at = now) and posting (k.at = the instant
+ * paid) read it, so they cannot disagree on which bill replaced which.
+ */
+const newestSeqIssuedBy = (db: Db) =>
+  db`(SELECT max(l.seq) FROM bill l WHERE l.participant_id = b.participant_id AND l.issued_at <= k.at)`
+
 export interface BillWithPayment extends BillRow {
   payment_id: number | null
   paid_at: Date | null
   payment_reference: string | null
+  /** The participant's newest bill issued by `now` (null when none was: every bill lies after it). */
+  newest_seq: number | null
 }
 
-export const listBills = (db: Db, participantId: number): Promise<BillWithPayment[]> =>
+export const listBills = (db: Db, participantId: number, now: Date): Promise<BillWithPayment[]> =>
   db<BillWithPayment[]>`
-    SELECT b.*, p.id AS payment_id, p.paid_at, p.reference AS payment_reference
-    FROM bill b LEFT JOIN payment p ON p.participant_id = b.participant_id AND p.bill_id = b.id
+    SELECT b.*, p.id AS payment_id, p.paid_at, p.reference AS payment_reference, ${newestSeqIssuedBy(db)} AS newest_seq
+    FROM bill b CROSS JOIN (SELECT ${now.toISOString()}::timestamptz AS at) k
+    LEFT JOIN payment p ON p.participant_id = b.participant_id AND p.bill_id = b.id
     WHERE b.participant_id = ${participantId}
     ORDER BY b.seq DESC`
 
@@ -118,8 +130,8 @@ export async function findPaymentReferences(db: Db, refs: { reference: string; c
 
 export interface BillForPosting extends BillRow {
   paid: boolean
-  /** The participant's newest bill issued by the time this payment was made. */
-  last_seq: number
+  /** The participant's newest bill issued by the time this payment was made (null when none was). */
+  newest_seq: number | null
 }
 
 /**
@@ -131,9 +143,9 @@ export async function billsForPosting(db: Db, keys: { participantId: number; seq
   const rows = await db<BillForPosting[]>`
     SELECT b.*,
            EXISTS (SELECT 1 FROM payment p WHERE p.participant_id = b.participant_id AND p.bill_id = b.id) AS paid,
-           (SELECT max(seq) FROM bill l WHERE l.participant_id = b.participant_id AND l.issued_at <= k.paid_at) AS last_seq
+           ${newestSeqIssuedBy(db)} AS newest_seq
     FROM unnest(${keys.map((k) => k.participantId)}::int8[], ${keys.map((k) => k.seq)}::int4[],
-                ${keys.map((k) => k.paidAt.toISOString())}::timestamptz[]) AS k(participant_id, seq, paid_at)
+                ${keys.map((k) => k.paidAt.toISOString())}::timestamptz[]) AS k(participant_id, seq, at)
     JOIN bill b ON b.participant_id = k.participant_id AND b.seq = k.seq`
   return new Map(rows.map((r) => [`${r.participant_id}:${r.seq}`, r]))
 }

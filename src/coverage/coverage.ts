@@ -1,7 +1,7 @@
 // Coverage of a participant on any date, from the paid months known on that date.
 import type { Db } from '../platform/db.ts'
 import type { IsoDate, YearMonth } from '../platform/dates.ts'
-import { coverageHistory, coverageOn, nextBillStart, paidMonthsKnownOn, type CoveragePolicy, type CoverageStatus, type PaidMonth } from './status.ts'
+import { coverageAt, paidMonthsKnownOn, type CoverageChange, type CoveragePolicy, type CoverageStatus, type PaidMonth } from './status.ts'
 import * as q from './queries.ts'
 
 export async function paidMonthsOf(db: Db, participantId: number): Promise<PaidMonth[]> {
@@ -25,22 +25,18 @@ export async function recordPaidMonths(
 
 export interface CoverageReport extends CoverageStatus {
   date: IsoDate
-  history: ReturnType<typeof coverageHistory>
+  history: CoverageChange[]
   paidMonths: YearMonth[]
 }
 
 /** Status, history and paid months of a participant on a date (payments made after it are ignored). */
 export async function coverageReport(db: Db, participantId: number, on: IsoDate, policy: CoveragePolicy): Promise<CoverageReport> {
   const paid = await paidMonthsOf(db, participantId)
-  return {
-    date: on,
-    ...coverageOn(paid, on, policy),
-    history: coverageHistory(paid, on, policy),
-    paidMonths: paidMonthsKnownOn(paid, on).map((p) => p.period),
-  }
+  const { status, history } = coverageAt(paid, on, policy)
+  return { date: on, ...status, history, paidMonths: paidMonthsKnownOn(paid, on).map((p) => p.period) }
 }
 
-export async function billStartFor(db: Db, participantId: number, on: IsoDate, policy: CoveragePolicy): Promise<{ start: YearMonth; status: CoverageStatus }> {
-  const paid = await paidMonthsOf(db, participantId)
-  return { start: nextBillStart(paid, on, policy), status: coverageOn(paid, on, policy) }
+/** The first month a bill issued on `on` must cover (CoverageAt.nextBillStart). */
+export async function billStartFor(db: Db, participantId: number, on: IsoDate, policy: CoveragePolicy): Promise<YearMonth> {
+  return coverageAt(await paidMonthsOf(db, participantId), on, policy).nextBillStart
 }

@@ -81,39 +81,60 @@ export interface CoverageChange {
   event: CoverageEvent
 }
 
-/** The coverage status on a Jakarta date. */
-export function coverageOn(paid: PaidMonth[], on: IsoDate, policy: CoveragePolicy = DEFAULT_COVERAGE_POLICY): CoverageStatus {
+/** Everything the rule answers about a date, from one replay of the payments known on it. */
+export interface CoverageAt {
+  status: CoverageStatus
+  /** Every change of status from the first payment up to the date, oldest first. */
+  history: CoverageChange[]
+  /**
+   * The first month a new bill must cover: the arrears first when the membership is still running
+   * (grace: the month after the last paid one; active: the month after paidThrough), the month of
+   * the date when it has lapsed or never began (a lapsed member restarts from the current month).
+   */
+  nextBillStart: YearMonth
+}
+
+/**
+ * Status, history and next bill start on a Jakarta date. The replay walks every month since the
+ * first payment, so a caller that needs more than one of these asks here once rather than
+ * replaying per answer.
+ */
+export function coverageAt(paid: PaidMonth[], on: IsoDate, policy: CoveragePolicy = DEFAULT_COVERAGE_POLICY): CoverageAt {
   const { months, history } = replay(paid, on, policy)
-  const now = stateIn(months, monthOf(on), policy)
+  const month = monthOf(on)
+  const now = stateIn(months, month, policy)
   const last = history[history.length - 1]
   const active = now.status === 'active'
   return {
-    status: now.status,
-    paidThrough: months.last(),
-    activeSince: active && last ? last.from : null,
-    graceUntil: now.status === 'grace' ? graceUntil(now.lastPaid!, policy) : null,
-    lapsedOn: now.status === 'lapsed' ? lapseDate(now.lastPaid!, policy) : null,
-    reactivated: active && last?.event === 'reactivated',
-    arrears: now.status === 'grace' ? monthRange(addMonths(now.lastPaid!, 1), monthOf(on)) : [],
+    status: {
+      status: now.status,
+      paidThrough: months.last(),
+      activeSince: active && last ? last.from : null,
+      graceUntil: now.status === 'grace' ? graceUntil(now.lastPaid!, policy) : null,
+      lapsedOn: now.status === 'lapsed' ? lapseDate(now.lastPaid!, policy) : null,
+      reactivated: active && last?.event === 'reactivated',
+      arrears: now.status === 'grace' ? monthRange(addMonths(now.lastPaid!, 1), month) : [],
+    },
+    history,
+    nextBillStart: active ? addMonths(months.last()!, 1) : now.status === 'grace' ? addMonths(now.lastPaid!, 1) : month,
   }
+}
+
+// Single answers of coverageAt, for callers that need only one (each is one replay).
+
+/** The coverage status on a Jakarta date. */
+export function coverageOn(paid: PaidMonth[], on: IsoDate, policy: CoveragePolicy = DEFAULT_COVERAGE_POLICY): CoverageStatus {
+  return coverageAt(paid, on, policy).status
 }
 
 /** Every change of status from the first payment up to `on`, oldest first. */
 export function coverageHistory(paid: PaidMonth[], on: IsoDate, policy: CoveragePolicy = DEFAULT_COVERAGE_POLICY): CoverageChange[] {
-  return replay(paid, on, policy).history
+  return coverageAt(paid, on, policy).history
 }
 
-/**
- * The first month a new bill must cover: the arrears first when the membership is still running
- * (grace: the month after the last paid one; active: the month after paidThrough), the month of
- * `on` when it has lapsed or never began (a lapsed member restarts from the current month).
- */
+/** The first month a new bill must cover on `on` (CoverageAt.nextBillStart). */
 export function nextBillStart(paid: PaidMonth[], on: IsoDate, policy: CoveragePolicy = DEFAULT_COVERAGE_POLICY): YearMonth {
-  const { months } = replay(paid, on, policy)
-  const now = stateIn(months, monthOf(on), policy)
-  if (now.status === 'active') return addMonths(months.last()!, 1)
-  if (now.status === 'grace') return addMonths(now.lastPaid!, 1)
-  return monthOf(on)
+  return coverageAt(paid, on, policy).nextBillStart
 }
 
 // ---------------------------------------------------------------------------------------------
