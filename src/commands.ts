@@ -105,11 +105,12 @@ export const commands: Command[] = [
       }
       return withRuntime(c, async (ctx) => {
         // Loaded only here: the generator brings faker's locale data, which no other command needs.
-        const { seedDemo } = await import('./demo/seed.ts')
+        const { seedDemo } = await import('./demo/index.ts')
         const r = await seedDemo(ctx.systemDb, {
           count,
           ...(c.values.seed ? { seed: Number(c.values.seed) } : { seed: Date.now() % 1_000_000_007 }),
           vault: registryDepsOf(ctx).vault,
+          deps: registryDepsOf(ctx),
           policy: { graceMonths: ctx.config.graceMonths, billMonths: ctx.config.billMonths },
           log: c.log,
           actor: cliActor(),
@@ -210,6 +211,7 @@ export const commands: Command[] = [
           r = await registerBulk(ctx.systemDb, readNdjson(file), {
             actor: cliActor(),
             vault: registryDepsOf(ctx).vault,
+            deps: registryDepsOf(ctx),
             today: jakartaDate(new Date()),
             onRejected: (x) => out?.write(JSON.stringify(x)),
             ...(batch ? { batchSize: batch } : {}),

@@ -32,9 +32,10 @@ export async function startServer(config: Config, log: Logger, opts: { signals?:
     log.info(`Jamsos is serving on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (API docs: /api/docs)`)
     if (seeding) {
       log.info({ participants: config.demoParticipants }, 'first start: generating demo participants and their payment histories (JAMSOS_DEMO=off to skip)')
-      import('./demo/seed.ts').then(({ seedDemo }) => seedDemo(db.system, {
+      import('./demo/index.ts').then(({ seedDemo }) => seedDemo(db.system, {
         count: config.demoParticipants,
         vault: registryDepsOf(ctx).vault,
+        deps: registryDepsOf(ctx),
         policy: { graceMonths: config.graceMonths, billMonths: config.billMonths },
         log,
       })).then(

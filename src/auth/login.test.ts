@@ -254,6 +254,11 @@ test('an administrator creates accounts with a one-time generated password and r
   const listed = await t.app.inject({ method: 'GET', url: '/api/v1/users?role=branch_officer&branchCode=KC3505&q=siti', headers: admin.headers })
   assert.deepEqual(listed.json().items.map((u: { username: string }) => u.username), ['siti.kc3505'])
   assert.equal(JSON.stringify(listed.json()).includes('scrypt'), false, 'no password hash ever leaves')
+  // By display name, case- and accent-insensitive, anywhere in the name; % is a letter, not a wildcard.
+  const byName = async (q: string) =>
+    (await t.app.inject({ method: 'GET', url: `/api/v1/users?q=${encodeURIComponent(q)}`, headers: admin.headers })).json().items.map((u: { username: string }) => u.username)
+  assert.deepEqual(await byName('RAHMÁWATI'), ['siti.kc3505'])
+  assert.deepEqual(await byName('%'), [])
 })
 
 test('an id past the largest safe integer is refused naming the field, not a 500', async () => {

@@ -2,6 +2,7 @@
 // lock-outs follow the same clock the tests control.
 import { inTransaction, type Db } from '../platform/db.ts'
 import type { Permission, Role } from '../platform/actor.ts'
+import { likeLiteral } from '../platform/sql-text.ts'
 
 export interface NewUserRow {
   username: string
@@ -60,15 +61,10 @@ export const listUsers = (db: Db, f: UserFilter): Promise<UserRow[]> =>
     WHERE true
       ${f.role ? db`AND role = ${f.role}` : db``}
       ${f.branchCode ? db`AND ${f.branchCode} = ANY (branch_codes)` : db``}
-      ${f.q ? db`AND (username LIKE ${likePrefix(f.q.toLowerCase())} OR jamsos_fold(display_name) LIKE ${'%' + escapeLike(f.q.toLowerCase()) + '%'})` : db``}
+      ${f.q ? db`AND (username LIKE ${likeLiteral(f.q.toLowerCase()) + '%'} OR jamsos_fold(display_name) LIKE '%' || jamsos_fold(${likeLiteral(f.q)}) || '%')` : db``}
       ${f.afterId ? db`AND id > ${f.afterId}` : db``}
     ORDER BY id
     LIMIT ${f.limit}`
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`)
-}
-const likePrefix = (s: string) => `${escapeLike(s)}%`
 
 export const recordLoginAttempt = (db: Db, id: number, failedAttempts: number, lockedUntil: Date | null) =>
   db`UPDATE app_user SET failed_attempts = ${failedAttempts}, locked_until = ${lockedUntil} WHERE id = ${id}`

@@ -3,7 +3,7 @@
 // few megabytes, and a sampler that draws villages by province weight.
 import fs from 'node:fs'
 import path from 'node:path'
-import { createRequire } from 'node:module'
+import { parseCsv, regionPackage, titleCase } from '../regions/index.ts'
 import { pickCumulative, type Rng } from './random.ts'
 
 export interface Areas {
@@ -26,15 +26,6 @@ export interface Areas {
   regencyDistrictEnd: Int32Array
 }
 
-function dataDir(): string {
-  const require = createRequire(import.meta.url)
-  return path.join(path.dirname(require.resolve('idn-area-data/package.json')), 'data')
-}
-
-function titleCase(s: string): string {
-  return s.toLowerCase().replace(/(^|[\s-])(\p{L})/gu, (_m, sep: string, c: string) => sep + c.toUpperCase())
-}
-
 /** 'KOTA ADMINISTRASI JAKARTA SELATAN' → 'Jakarta'; 'KABUPATEN KULON PROGO' → 'Kulon Progo'. */
 export function placeName(regencyName: string): string {
   const bare = regencyName.replace(/^(KABUPATEN|KOTA)\s+(ADMINISTRASI\s+)?/, '')
@@ -45,45 +36,40 @@ let cached: Areas | undefined
 
 export function loadAreas(): Areas {
   if (cached) return cached
-  const dir = dataDir()
-  const regencyRows = fs.readFileSync(path.join(dir, 'regencies.csv'), 'utf8').trim().split('\n').slice(1)
+  // Read as the regions loader reads them (quotes inside names are letters), so the demo's villages
+  // are exactly the ones the village table holds.
+  const { dir } = regionPackage()
+  const [, ...regencyRows] = parseCsv(fs.readFileSync(path.join(dir, 'regencies.csv'), 'utf8'))
   const regencyIndex = new Map<string, number>()
   const regencyCode: string[] = []
   const regencyPlace: string[] = []
   const regencyProvince: string[] = []
-  for (const line of regencyRows) {
-    const [code, province, ...name] = line.trim().split(',')
+  for (const [code, province, name] of regencyRows) {
     regencyIndex.set(code!, regencyCode.length)
     regencyCode.push(code!)
     regencyProvince.push(province!)
-    regencyPlace.push(placeName(name.join(',')))
+    regencyPlace.push(placeName(name!))
   }
   const nr = regencyCode.length
 
-  // Only the codes are needed, so each line is cut at its first comma; villages.csv is sorted by code.
-  const text = fs.readFileSync(path.join(dir, 'villages.csv'), 'latin1')
+  // Only the codes are needed; villages.csv is sorted by code.
+  const [, ...villageRows] = parseCsv(fs.readFileSync(path.join(dir, 'villages.csv'), 'utf8'))
   const villageCode: string[] = []
   const districtCode: string[] = []
   const districtRegency: number[] = []
   const villageDistrictList: number[] = []
   const districtVillageStart: number[] = []
-  let pos = text.indexOf('\n') + 1
-  while (pos < text.length) {
-    const comma = text.indexOf(',', pos)
-    if (comma < 0) break
-    const code = text.slice(pos, comma)
-    const district = code.slice(0, 8)
+  for (const [code] of villageRows) {
+    const district = code!.slice(0, 8)
     if (districtCode[districtCode.length - 1] !== district) {
-      const r = regencyIndex.get(code.slice(0, 5))
+      const r = regencyIndex.get(code!.slice(0, 5))
       if (r === undefined) throw new Error(`Village ${code} belongs to no known regency`)
       districtCode.push(district)
       districtRegency.push(r)
       districtVillageStart.push(villageCode.length)
     }
     villageDistrictList.push(districtCode.length - 1)
-    villageCode.push(code)
-    const nl = text.indexOf('\n', comma)
-    pos = nl < 0 ? text.length : nl + 1
+    villageCode.push(code!)
   }
   const nd = districtCode.length
   const areas: Areas = {

@@ -50,6 +50,8 @@ export interface PopulationOptions {
   until?: IsoDate
   /** Province code → relative weight; default: Jawa Timur 40%, the rest by population. */
   provinceWeights?: Record<string, number>
+  /** Months arrears may be paid after cover ends (the policy's graceMonths; default 3, as JAMSOS_GRACE_MONTHS). */
+  graceMonths?: number
 }
 
 export const DEFAULT_SEED = 20_251_231
@@ -184,6 +186,7 @@ export function* generatePopulation(opts: PopulationOptions): Generator<DemoPart
   if (!isIsoDate(until)) throw new Error(`until must be YYYY-MM-DD, got "${until}"`)
   if (until < REGISTRATION_FROM) throw new Error(`until (${until}) is before the first registration day ${REGISTRATION_FROM}`)
   if (!Number.isSafeInteger(opts.count) || opts.count < 0) throw new Error(`count must be a non-negative integer, got ${opts.count}`)
+  if (opts.graceMonths !== undefined && (!Number.isSafeInteger(opts.graceMonths) || opts.graceMonths < 0)) throw new Error(`graceMonths must be a whole number ≥ 0, got ${opts.graceMonths}`)
   const areas: Areas = loadAreas()
   const sampler = new VillageSampler(areas, opts.provinceWeights ?? DEFAULT_PROVINCE_WEIGHTS)
   const rng = new Rng(opts.seed ?? DEFAULT_SEED)
@@ -268,7 +271,7 @@ export function* generatePopulation(opts: PopulationOptions): Generator<DemoPart
     let profile = apbd ? APBD_PAYER : PAYER_BY_CHANNEL[channel]
     // Better-off workers keep paying longer.
     if (monthlyIncome >= 3_000_000) profile = { ...profile, monthlyLapse: profile.monthlyLapse * 0.7 }
-    person.payments = paymentHistory(rng, person.registeredAt, untilEnd, profile)
+    person.payments = paymentHistory(rng, person.registeredAt, untilEnd, profile, opts.graceMonths)
     yield person
   }
 }

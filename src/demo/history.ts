@@ -2,10 +2,11 @@
 // when in the day and month, who lapses and who comes back.
 //
 // The histories keep the BPU arrears rule (Perdir 22/PERDIR.02/072022, regulations.md §2): unpaid
-// months may be paid up to 3 months after protection ends; after more than 3 consecutive unpaid
-// months membership ends, and a restart pays from the current month with no arrears. The
-// generator stays clear of the boundary, whichever way a reader counts it: a late payer is at
-// most 2 months behind, and a restart comes at least 5 months after the last paid period.
+// months may be paid up to graceMonths (the policy's JAMSOS_GRACE_MONTHS, 3 by default) after
+// protection ends; after more consecutive unpaid months membership ends, and a restart pays from
+// the current month with no arrears. The generator stays clear of the boundary, whichever way a
+// reader counts it: a late payer is at most 2 months behind (inside the window when graceMonths ≥
+// 3), and a restart comes at least graceMonths + 2 months after the last paid period.
 import type { YearMonth } from '../platform/dates.ts'
 import { JAKARTA_OFFSET_MINUTES } from '../platform/dates.ts'
 import { Weighted, type Rng } from './random.ts'
@@ -38,16 +39,19 @@ export interface PayerProfile {
   aheadShare: number
 }
 
-/** Arrears may be paid within this many months after protection ends (Perdir 22/PERDIR.02/072022). */
-export const ARREARS_MONTHS = 3
+/**
+ * The grace period when the caller has no policy (tests, the bench): JAMSOS_GRACE_MONTHS' default.
+ * The seed passes the configured one.
+ */
+export const DEFAULT_GRACE_MONTHS = 3
 
 /**
  * First period a payment made in month `paidMonth` covers, for a worker paid through `paidThrough`
- * (month indices, year × 12 + month − 1): the next unpaid month while arrears may still be paid,
- * otherwise the current month (a restart, no arrears).
+ * (month indices, year × 12 + month − 1): the next unpaid month while arrears may still be paid
+ * (within `graceMonths`), otherwise the current month (a restart, no arrears).
  */
-export function coveredFrom(paidThrough: number, paidMonth: number): number {
-  return paidMonth - paidThrough > ARREARS_MONTHS ? paidMonth : paidThrough + 1
+export function coveredFrom(paidThrough: number, paidMonth: number, graceMonths = DEFAULT_GRACE_MONTHS): number {
+  return paidMonth - paidThrough > graceMonths ? paidMonth : paidThrough + 1
 }
 
 const HOUR = 3_600_000
@@ -111,7 +115,7 @@ function paymentInstant(rng: Rng, index: number, when: When, method: PaymentMeth
  * The payments one worker makes from registration until `untilEnd` (exclusive instant, ms).
  * Pure: everything comes from rng and the arguments.
  */
-export function paymentHistory(rng: Rng, registeredAt: Date, untilEnd: number, profile: PayerProfile): DemoPayment[] {
+export function paymentHistory(rng: Rng, registeredAt: Date, untilEnd: number, profile: PayerProfile, graceMonths = DEFAULT_GRACE_MONTHS): DemoPayment[] {
   const payments: DemoPayment[] = []
   if (rng.chance(profile.neverPays)) return payments
   const preferred = profile.methods.draw(rng)
@@ -136,8 +140,9 @@ export function paymentHistory(rng: Rng, registeredAt: Date, untilEnd: number, p
     let month: number
     if (rng.chance(1 - (1 - profile.monthlyLapse) ** months)) {
       if (!rng.chance(profile.reactivation)) break
-      // A restart comes at least 5 months after the last paid period: clear of the arrears window.
-      const gap = 5 + Math.min(30, Math.floor(-Math.log(1 - rng.next()) * 6))
+      // A restart comes at least graceMonths + 2 months after the last paid period: clear of the
+      // arrears window.
+      const gap = graceMonths + 2 + Math.min(30, Math.floor(-Math.log(1 - rng.next()) * 6))
       month = paidThrough + gap
       at = paymentInstant(rng, month, 'restart', m)
     } else {
@@ -153,7 +158,7 @@ export function paymentHistory(rng: Rng, registeredAt: Date, untilEnd: number, p
     }
     if (at >= untilEnd) break
     const paidMonth = jakartaMonthIndex(at)
-    start = coveredFrom(paidThrough, paidMonth)
+    start = coveredFrom(paidThrough, paidMonth, graceMonths)
     months = profile.terms.draw(rng)
     // Arrears are paid together with the current month.
     if (start + months - 1 < paidMonth) months = paidMonth - start + 1

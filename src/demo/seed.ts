@@ -10,7 +10,7 @@ import { AppError } from '../platform/errors.ts'
 import { billPeriods, importBills, postPayments, priceBill, type ImportedBill, type PaymentNotice } from '../contributions/index.ts'
 import { nextBillStart, type PaidMonth } from '../coverage/index.ts'
 import { type ProgramCode } from '../programs/index.ts'
-import { loadRegistrationRefs, occupationGroupOf, registerBulk, type NikVault, type RegistrationRefs } from '../registry/index.ts'
+import { loadRegistrationRefs, occupationGroupOf, registerBulk, type NikVault, type RegistrationRefs, type RegistryDeps } from '../registry/index.ts'
 import { generatePopulation, type DemoParticipant } from './generator.ts'
 
 export interface SeedOptions {
@@ -19,6 +19,8 @@ export interface SeedOptions {
   /** Histories end on this Jakarta date (default: yesterday). */
   until?: string
   vault: NikVault
+  /** The registry's deps (createRegistryDeps): their region codes and code lists are not loaded again. */
+  deps?: Pick<RegistryDeps, 'regions' | 'codes'>
   policy: { graceMonths: number; billMonths: number[] }
   log?: Logger
   /** People registered and billed per round (default 2,000). */
@@ -39,7 +41,7 @@ export async function seedDemo(sql: Sql, opts: SeedOptions): Promise<SeedResult>
   const actor = opts.actor ?? SYSTEM_ACTOR
   const now = new Date()
   const until = opts.until ?? jakartaDate(new Date(now.getTime() - 86_400_000))
-  const refs = await loadRegistrationRefs(sql, jakartaDate(now))
+  const refs = await loadRegistrationRefs(sql, jakartaDate(now), opts.deps)
   const chunkSize = opts.chunk ?? 10_000
   const result: SeedResult = { participants: 0, bills: 0, payments: 0, rejected: 0, seconds: 0 }
   let chunk: DemoParticipant[] = []
@@ -56,7 +58,7 @@ export async function seedDemo(sql: Sql, opts: SeedOptions): Promise<SeedResult>
     )
     writing.catch(() => {})
   }
-  for (const person of generatePopulation({ count: opts.count, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), until })) {
+  for (const person of generatePopulation({ count: opts.count, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), until, graceMonths: opts.policy.graceMonths })) {
     chunk.push(person)
     if (chunk.length >= chunkSize) await flush()
   }

@@ -2,6 +2,7 @@
 // quoted only when it starts with a quote, and a quote inside an unquoted field is a letter. The
 // villages file has such names (Soka"an, Ko"ol), which PostgreSQL's CSV mode would read as the
 // start of a quoted field, so the rows are parsed here and sent to COPY in its text format.
+import { copyText } from '../platform/copy.ts'
 
 /** Parses CSV text into rows of fields. Accepts \n and \r\n line ends; ignores a final newline. */
 export function parseCsv(text: string): string[][] {
@@ -50,9 +51,5 @@ export function parseCsv(text: string): string[][] {
 
 /** One row as a line of COPY's text format: tab-separated, with \\, tab and line ends escaped. */
 export function copyTextLine(fields: string[]): string {
-  return fields.map((f) => (SPECIAL.test(f) ? f.replace(SPECIALS, (c) => ESCAPES[c]!) : f)).join('\t') + '\n'
+  return fields.map(copyText).join('\t') + '\n'
 }
-
-const SPECIAL = /[\\\t\n\r]/
-const SPECIALS = /[\\\t\n\r]/g
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }

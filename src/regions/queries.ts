@@ -1,9 +1,9 @@
 // All of the regions module's SQL. Each function takes the pool or a transaction first; values are
-// always parameters, and the only identifiers built from variables are the four level tables,
-// chosen from the fixed Level list.
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
+// always parameters, and the only identifiers built from variables are the four level tables and
+// their parent columns, chosen from the fixed Level list.
 import type { Db, Tx } from '../platform/db.ts'
+import { copyLines } from '../platform/copy.ts'
+import { likeLiteral } from '../platform/sql-text.ts'
 import { LEVELS, type Level } from './codes.ts'
 
 /** The column naming a level's parent (none for a province). */
@@ -47,10 +47,9 @@ export async function createRegionStaging(tx: Tx): Promise<void> {
 
 /** Streams rows (COPY text format, columns as in the CSV) into a level's staging table. */
 export async function copyRegionStaging(tx: Tx, level: Level, rows: string): Promise<void> {
+  // copyLines takes the target as SQL text: the table and columns come from the fixed Level list.
   const parent = PARENT_COLUMN[level]
-  const columns = parent ? tx`code, ${tx(parent)}, name` : tx`code, name`
-  const target = await tx`COPY ${tx(`${level}_load`)} (${columns}) FROM STDIN`.writable()
-  await pipeline(Readable.from([rows]), target)
+  await copyLines(tx, `${level}_load (code, ${parent ? `${parent}, ` : ''}name)`, [rows])
 }
 
 /**
@@ -236,11 +235,6 @@ export interface SearchQuery {
 const BARE_NAME: Partial<Record<Level, string>> = {
   province: '^(dki|daerah istimewa) ',
   regency: '^(kabupaten|kota)( administrasi)? ',
-}
-
-/** LIKE treats \, % and _ as special; a user's text matches them literally. */
-function likeLiteral(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => '\\' + c)
 }
 
 /**

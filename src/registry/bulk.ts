@@ -12,6 +12,7 @@ import { recordAudit } from '../audit/index.ts'
 import { kpjFromId } from './kpj.ts'
 import { RegistryErrors as R } from './errors.ts'
 import type { NikVault } from './vault.ts'
+import type { RegistryDeps } from './participants.ts'
 import { checkRegistration, type CheckedRegistration, type RegistrationInput, type RegistrationRefs } from './registration.ts'
 import { claimNikBlock, loadCodeLists, nextParticipantIds, PARTICIPANT_COPY_COLUMNS } from './queries.ts'
 
@@ -51,6 +52,8 @@ export interface BulkOptions {
   registeredAt?: (input: RegistrationInput, index: number) => Date
   /** Reference data, when the caller already holds it. */
   refs?: RegistrationRefs
+  /** The registry's deps (createRegistryDeps): their region codes and code lists spare reloading them when refs is not given. */
+  deps?: Pick<RegistryDeps, 'regions' | 'codes'>
   /** Called for each participant written: its 1-based input position and new id. */
   onRow?: (inputRow: number, participantId: number) => void
   /** Receives every rejection as it happens (e.g. to write them to a file); result.rejected then keeps only the first few. */
@@ -141,8 +144,18 @@ function grow(b: Buffer, used: number, atLeast: number): Buffer {
   return bigger
 }
 
-export async function loadRegistrationRefs(sql: Sql, today: IsoDate): Promise<RegistrationRefs> {
-  const [regions, places, codes, rates] = await Promise.all([regionCodes(sql), placeIndex(sql), loadCodeLists(sql), loadRateTable(sql)])
+/**
+ * The reference data registration checks against. `deps` (createRegistryDeps', already loaded at
+ * start-up) supplies the region codes and code lists, so only the place index and the rates are
+ * queried; without it everything is read from the database.
+ */
+export async function loadRegistrationRefs(sql: Sql, today: IsoDate, deps?: Pick<RegistryDeps, 'regions' | 'codes'>): Promise<RegistrationRefs> {
+  const [regions, places, codes, rates] = await Promise.all([
+    deps?.regions ?? regionCodes(sql),
+    placeIndex(sql),
+    deps?.codes ?? loadCodeLists(sql),
+    loadRateTable(sql),
+  ])
   return { regions, place: (code) => places.get(code), codes, rates, today }
 }
 
@@ -156,7 +169,7 @@ export async function registerBulk(
   // A fraction, zero or NaN would never fill a batch the way the caller meant (NaN: never flush
   // until the end, holding the whole load in memory).
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`)
-  const refs = opts.refs ?? (await loadRegistrationRefs(sql, opts.today))
+  const refs = opts.refs ?? (await loadRegistrationRefs(sql, opts.today, opts.deps))
   const result: BulkResult = { inserted: 0, duplicates: 0, rejected: [], rejectedRows: 0, firstKpj: null, lastKpj: null }
   const parallel = Math.max(1, opts.parallel ?? 3)
   const inFlight = new Set<Promise<void>>()

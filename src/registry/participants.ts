@@ -5,13 +5,28 @@ import { type Actor, can, withActor } from '../platform/actor.ts'
 import { AppError, PlatformErrors, type FieldError } from '../platform/errors.ts'
 import type { Config } from '../platform/config.ts'
 import { jakartaDate, monthOf, type IsoDate } from '../platform/dates.ts'
-import { loadRateTable, validateBpuIncome, validateBpuPrograms, type ProgramCode } from '../programs/index.ts'
+import { loadRateTable } from '../programs/index.ts'
 import { regionCodes, villagePlace, type Place } from '../regions/index.ts'
 import { recordAudit } from '../audit/index.ts'
 import { kpjFromId, idFromKpj } from './kpj.ts'
 import { NikVault, loadNikKeys } from './vault.ts'
 import { RegistryErrors as R } from './errors.ts'
-import { checkHeirText, checkPhone, checkRegistration, checkText, normalisePhone, TEXT_LIMITS, tidy, type HeirInput, type RegistrationInput } from './registration.ts'
+import {
+  checkHeirText,
+  checkIncome,
+  checkOccupation,
+  checkPhone,
+  checkPrograms,
+  checkRegistration,
+  checkText,
+  checkTidiedText,
+  normalisePhone,
+  TEXT_LIMITS,
+  tidy,
+  type HeirInput,
+  type RegistrationInput,
+  unknownVillage,
+} from './registration.ts'
 import * as q from './queries.ts'
 
 /** What the registry needs at run time besides the database: the NIK vault and code lists. */
@@ -303,7 +318,7 @@ export async function searchParticipants(c: ReadContext, s: SearchQuery): Promis
       if (ids.length && ids[0] !== id) return { items: [], nextCursor: null }
       if (!ids.length) ids.push(id)
     }
-    const namePrefix = name ? await q.foldName(tx, tidy(name)) : undefined
+    const namePrefix = name ? tidy(name) : undefined
     const rows = await q.searchParticipants(tx, {
       ...(ids.length ? { ids } : {}),
       ...(namePrefix ? { namePrefix } : {}),
@@ -370,12 +385,11 @@ export async function updateParticipant(c: RegisterContext, kpj: string, u: Part
     if (u.address !== undefined || u.villageCode !== undefined) {
       const address = u.address !== undefined ? tidy(u.address) : row.address
       const villageCode = u.villageCode?.trim() ?? row.village_code
-      // The same text rule as registration: a NUL would otherwise reach the UPDATE and fail there.
-      const bad = u.address !== undefined ? checkText('address', u.address, TEXT_LIMITS.address) : undefined
+      // The same text rules as registration: a NUL would otherwise reach the UPDATE and fail there.
+      const bad = u.address !== undefined ? (checkText('address', u.address, TEXT_LIMITS.address) ?? checkTidiedText('address', address)) : undefined
       if (bad) fields.push(bad)
-      else if (!address) fields.push({ path: 'address', code: PlatformErrors.REQUIRED, reason: 'must not be blank' })
       place = await villagePlace(tx, villageCode)
-      if (!place) fields.push({ path: 'villageCode', code: R.VILLAGE_UNKNOWN, reason: `no village has code ${villageCode}` })
+      if (!place) fields.push(unknownVillage(villageCode))
       else if (address !== row.address || villageCode !== row.village_code) {
         Object.assign(changes, {
           address,
@@ -393,7 +407,8 @@ export async function updateParticipant(c: RegisterContext, kpj: string, u: Part
       }
     }
     if (u.occupation !== undefined && u.occupation !== row.occupation) {
-      if (!c.deps.codes.occupations.has(u.occupation)) fields.push({ path: 'occupation', code: R.OCCUPATION_UNKNOWN, reason: `"${u.occupation}" is not in the occupation list` })
+      const unknown = checkOccupation(u.occupation, c.deps.codes)
+      if (unknown) fields.push(unknown)
       else {
         changes.occupation = u.occupation
         groups.push({ kind: 'occupation', before: { occupation: row.occupation }, after: { occupation: u.occupation } })
@@ -401,25 +416,20 @@ export async function updateParticipant(c: RegisterContext, kpj: string, u: Part
     }
     const rates = u.monthlyIncome !== undefined || u.programs !== undefined ? await loadRateTable(tx) : []
     if (u.monthlyIncome !== undefined && u.monthlyIncome !== row.monthly_income) {
-      try {
-        validateBpuIncome(rates, u.monthlyIncome, monthOf(jakartaDate(c.now)))
+      const errors = checkIncome(rates, u.monthlyIncome, monthOf(jakartaDate(c.now)))
+      if (errors.length) fields.push(...errors)
+      else {
         changes.monthly_income = u.monthlyIncome
         groups.push({ kind: 'income', before: { monthlyIncome: row.monthly_income }, after: { monthlyIncome: u.monthlyIncome } })
-      } catch (e) {
-        if (!(e instanceof AppError)) throw e
-        fields.push(...e.fields)
       }
     }
     if (u.programs !== undefined) {
-      try {
-        const programs: ProgramCode[] = validateBpuPrograms(u.programs)
-        if ([...programs].sort().join(',') !== [...row.programs].sort().join(',')) {
-          changes.programs = programs
-          groups.push({ kind: 'programs', before: { programs: row.programs }, after: { programs } })
-        }
-      } catch (e) {
-        if (!(e instanceof AppError)) throw e
-        fields.push(...e.fields)
+      const checked = checkPrograms(u.programs)
+      if ('errors' in checked) fields.push(...checked.errors)
+      else if ([...checked.programs].sort().join(',') !== [...row.programs].sort().join(',')) {
+        const programs = checked.programs
+        changes.programs = programs
+        groups.push({ kind: 'programs', before: { programs: row.programs }, after: { programs } })
       }
     }
     if (fields.length === 1) throw new AppError(fields[0]!.code, { fields })

@@ -1,6 +1,7 @@
 // All of the registry's SQL. Each function takes the connection or transaction first; every value
 // is a parameter. Run them inside withActor() so row-level security scopes what they see.
 import type { Db } from '../platform/db.ts'
+import { likeLiteral } from '../platform/sql-text.ts'
 
 export interface NewParticipantRow {
   id: number
@@ -113,6 +114,7 @@ export const findParticipants = async (db: Db, ids: number[], opts: { forUpdate?
 
 export interface SearchFilter {
   ids?: number[]
+  /** Names starting with this text, compared folded (jamsos_fold, in the query: no extra round trip). */
   namePrefix?: string
   villageCode?: string
   branchCode?: string
@@ -143,22 +145,13 @@ export async function searchParticipants(db: Db, f: SearchFilter): Promise<Parti
     FROM participant
     WHERE true
       ${f.ids ? db`AND id = ANY(${f.ids})` : db``}
-      ${f.namePrefix ? db`AND name_folded LIKE ${likePrefix(f.namePrefix)} ESCAPE '\\'` : db``}
+      ${f.namePrefix ? db`AND name_folded LIKE jamsos_fold(${likeLiteral(f.namePrefix)}) || '%' ESCAPE '\\'` : db``}
       ${f.villageCode ? db`AND village_code = ${f.villageCode}` : db``}
       ${f.branchCode ? db`AND branch_code = ${f.branchCode}` : db``}
       ${f.afterId ? db`AND id > ${f.afterId}` : db``}
     ORDER BY id
     LIMIT ${f.limit}`
 }
-
-/** A LIKE pattern matching values that start with the (already folded) prefix. */
-function likePrefix(prefix: string): string {
-  return prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%'
-}
-
-/** Folds a name the way the name_folded column does (lower case, accents removed). */
-export const foldName = async (db: Db, name: string): Promise<string> =>
-  (await db<{ f: string }[]>`SELECT jamsos_fold(${name}) AS f`)[0]!.f
 
 export async function updateParticipant(db: Db, id: number, changes: Partial<ParticipantRow>): Promise<ParticipantRow> {
   const cols = Object.keys(changes) as (keyof ParticipantRow)[]

@@ -1,7 +1,7 @@
 // What makes a registration acceptable. One pure check serves the single API registration and the
 // bulk path alike, so a row the API would refuse is refused by a bulk load for the same reason.
 import { AppError, PlatformErrors, type FieldError } from '../platform/errors.ts'
-import { isIsoDate, monthOf, type IsoDate } from '../platform/dates.ts'
+import { isIsoDate, monthOf, type IsoDate, type YearMonth } from '../platform/dates.ts'
 import { maskNik } from '../platform/privacy.ts'
 import { validateBpuIncome, validateBpuPrograms, type ProgramCode, type RateRow } from '../programs/index.ts'
 import type { Place } from '../regions/index.ts'
@@ -190,6 +190,58 @@ export function checkHeirText(h: HeirInput, prefix = ''): FieldError[] {
   return out
 }
 
+// Per-field checks shared by registration (single and bulk) and participant changes
+// (updateParticipant), so a value one path refuses the other refuses with the same code and words.
+
+/**
+ * A tidied required text (name, address …): the error if tidying left it blank or, since NFC can
+ * lengthen a text, longer than the column allows. The raw value is checked by checkText first.
+ */
+export function checkTidiedText(path: keyof typeof TEXT_LIMITS, value: string): FieldError | undefined {
+  if (!value) return { path, code: PlatformErrors.REQUIRED, reason: 'must not be blank' }
+  // Only a long string needs counting (UTF-16 units are never fewer than code points).
+  return value.length > TEXT_LIMITS[path] ? checkText(path, value, TEXT_LIMITS[path]) : undefined
+}
+
+/** The error for a village code the caller's lookup (reference data or database) did not find. */
+export function unknownVillage(villageCode: string): FieldError {
+  return { path: 'villageCode', code: R.VILLAGE_UNKNOWN, reason: `no village has code ${villageCode}` }
+}
+
+/** The error when the occupation is not in the occupation list. */
+export function checkOccupation(occupation: string, codes: CodeLists): FieldError | undefined {
+  return codes.occupations.has(occupation) ? undefined : { path: 'occupation', code: R.OCCUPATION_UNKNOWN, reason: `"${occupation}" is not in the occupation list` }
+}
+
+/** The errors that make a declared income unacceptable in `month` (none when it is fine). */
+export function checkIncome(rates: readonly RateRow[], income: number, month: YearMonth): FieldError[] {
+  return fieldErrorsOf(() => validateBpuIncome(rates, income, month))
+}
+
+/** The programs as codes, or the errors that make the list unacceptable for a BPU participant. */
+export function checkPrograms(programs: readonly string[]): { programs: ProgramCode[] } | { errors: FieldError[] } {
+  let codes: ProgramCode[] = []
+  const errors = fieldErrorsOf(() => {
+    codes = validateBpuPrograms(programs)
+  })
+  return errors.length ? { errors } : { programs: codes }
+}
+
+/**
+ * Runs a check that throws AppError and returns its field errors (none if it passed). An error
+ * without fields (e.g. no rate in force) still counts, as a '(body)' error with its code; any
+ * other exception is a bug and propagates.
+ */
+function fieldErrorsOf(check: () => void): FieldError[] {
+  try {
+    check()
+    return []
+  } catch (e) {
+    if (e instanceof AppError) return e.fields.length ? [...e.fields] : [{ path: '(body)', code: e.code }]
+    throw e
+  }
+}
+
 /**
  * Checks a registration against every rule; throws one AppError listing every failing field. A
  * single failure answers with that failure's own code (NIK_BAD_DATE, VILLAGE_UNKNOWN …); several
@@ -208,54 +260,41 @@ export function checkRegistration(raw: RegistrationInput, refs: RegistrationRefs
     villageCode: raw.villageCode.trim(),
   }
   const fields: FieldError[] = []
-  const collect = (fn: () => void) => {
-    try {
-      fn()
-    } catch (e) {
-      if (e instanceof AppError) fields.push(...(e.fields.length ? e.fields : [{ path: '(body)', code: e.code }]))
-      else throw e
-    }
+  const add = (error: FieldError | undefined) => {
+    if (error) fields.push(error)
   }
 
   let nik: ParsedNik | undefined
-  collect(() => {
-    nik = parseNik(input.nik, refs.regions, refs.today)
-  })
+  fields.push(
+    ...fieldErrorsOf(() => {
+      nik = parseNik(input.nik, refs.regions, refs.today)
+    }),
+  )
   if (nik) fields.push(...checkNikAgainstDeclared(nik, { birthDate: input.birthDate, gender: input.gender }))
 
-  for (const [path, value] of [
-    ['fullName', input.fullName],
-    ['birthPlace', input.birthPlace],
-    ['motherMaidenName', input.motherMaidenName],
-    ['address', input.address],
-  ] as const) {
-    if (!value) fields.push({ path, code: PlatformErrors.REQUIRED, reason: 'must not be blank' })
-    // Tidying can lengthen a text (NFC composes most letters but expands a few), so the stored
-    // form is measured too: full_name's CHECK applies to what is written, not to what was sent.
-    else if (value.length > TEXT_LIMITS[path]) {
-      const long = checkText(path, value, TEXT_LIMITS[path])
-      if (long) fields.push(long)
-    }
-  }
+  // Tidying can lengthen a text (NFC composes most letters but expands a few), so the stored form
+  // is measured too: full_name's CHECK applies to what is written, not to what was sent.
+  add(checkTidiedText('fullName', input.fullName))
+  add(checkTidiedText('birthPlace', input.birthPlace))
+  add(checkTidiedText('motherMaidenName', input.motherMaidenName))
+  add(checkTidiedText('address', input.address))
   if (input.fullName && !/\p{L}/u.test(input.fullName)) fields.push({ path: 'fullName', code: R.NAME_INVALID, reason: 'a name must contain letters' })
   const phone = checkPhone(raw.phone)
   if ('error' in phone) fields.push(phone.error)
 
   const place = refs.place(input.villageCode)
-  if (!place) fields.push({ path: 'villageCode', code: R.VILLAGE_UNKNOWN, reason: `no village has code ${input.villageCode}` })
+  if (!place) fields.push(unknownVillage(input.villageCode))
 
-  if (!refs.codes.occupations.has(input.occupation))
-    fields.push({ path: 'occupation', code: R.OCCUPATION_UNKNOWN, reason: `"${input.occupation}" is not in the occupation list` })
+  add(checkOccupation(input.occupation, refs.codes))
   if (!refs.codes.ecosystems.has(input.ecosystem))
     fields.push({ path: 'ecosystem', code: R.ECOSYSTEM_UNKNOWN, reason: `"${input.ecosystem}" is not one of ${[...refs.codes.ecosystems].join(', ')}` })
   if (!refs.codes.channels.has(input.channel))
     fields.push({ path: 'channel', code: R.CHANNEL_UNKNOWN, reason: `"${input.channel}" is not one of ${[...refs.codes.channels].join(', ')}` })
 
-  let programs: ProgramCode[] = []
-  collect(() => {
-    programs = validateBpuPrograms(input.programs)
-  })
-  collect(() => validateBpuIncome(refs.rates, input.monthlyIncome, monthOf(refs.today)))
+  const checkedPrograms = checkPrograms(input.programs)
+  const programs = 'programs' in checkedPrograms ? checkedPrograms.programs : []
+  if ('errors' in checkedPrograms) fields.push(...checkedPrograms.errors)
+  fields.push(...checkIncome(refs.rates, input.monthlyIncome, monthOf(refs.today)))
 
   for (const [i, h] of (input.heirs ?? []).entries()) {
     if (!tidy(h.fullName)) fields.push({ path: `heirs.${i}.fullName`, code: PlatformErrors.REQUIRED, reason: 'must not be blank' })
