@@ -38,36 +38,64 @@ const BPU_REQUIRED: readonly ProgramCode[] = ['JKK', 'JKM']
 const BPU_OPTIONAL: readonly ProgramCode[] = ['JHT']
 
 /** Checks a BPU program choice and returns it in canonical order (JKK, JKM, JHT). */
+// Called for every row of a bulk load: plain loops, no closures made per call.
 export function validateBpuPrograms(programs: readonly string[]): ProgramCode[] {
-  const refuse = (reason: string) => AppError.field(E.PROGRAMS_INVALID, 'programs', reason)
   const seen = new Set<string>()
   for (const p of programs) {
-    if (seen.has(p)) throw refuse(`${p} is listed more than once`)
+    if (seen.has(p)) throw refusePrograms(`${p} is listed more than once`)
     seen.add(p)
-    if (!(PROGRAM_CODES as readonly string[]).includes(p)) throw refuse(`${p} is not a program (JKK, JKM, JHT)`)
+    if (!(PROGRAM_CODES as readonly string[]).includes(p)) throw refusePrograms(`${p} is not a program (JKK, JKM, JHT)`)
     if (!BPU_REQUIRED.includes(p as ProgramCode) && !BPU_OPTIONAL.includes(p as ProgramCode)) {
-      throw refuse(`${p} is not open to BPU (wage earners only); BPU may join JKK, JKM and JHT`)
+      throw refusePrograms(`${p} is not open to BPU (wage earners only); BPU may join JKK, JKM and JHT`)
     }
   }
-  const missing = BPU_REQUIRED.filter((p) => !seen.has(p))
-  if (missing.length) throw refuse(`JKK and JKM together are the minimum package (missing ${missing.join(', ')}); JHT is optional`)
-  return PROGRAM_CODES.filter((p) => seen.has(p))
+  const missing: ProgramCode[] = []
+  for (const p of BPU_REQUIRED) if (!seen.has(p)) missing.push(p)
+  if (missing.length) throw refusePrograms(`JKK and JKM together are the minimum package (missing ${missing.join(', ')}); JHT is optional`)
+  const chosen: ProgramCode[] = []
+  for (const p of PROGRAM_CODES) if (seen.has(p)) chosen.push(p)
+  return chosen
+}
+
+function refusePrograms(reason: string): AppError {
+  return AppError.field(E.PROGRAMS_INVALID, 'programs', reason)
 }
 
 const rupiah = (n: number) => `Rp${n.toLocaleString('en-US')}`
 
+type IncomeBounds = { min: RateRow; max: RateRow } | null
+// The bounds in force in a month, per loaded rate table: a bulk load checks a million incomes
+// against the same month, and the table (loaded once, never changed) would be scanned each time.
+const boundsCache = new WeakMap<readonly RateRow[], Map<YearMonth, IncomeBounds>>()
+
+function incomeBounds(rates: readonly RateRow[], month: YearMonth): IncomeBounds {
+  let byMonth = boundsCache.get(rates)
+  if (!byMonth) boundsCache.set(rates, (byMonth = new Map()))
+  let bounds = byMonth.get(month)
+  if (bounds === undefined) {
+    const rows = ratesForMonth(rates, month).filter((r) => r.segment === 'BPU' && r.component === 'declared_income')
+    const min = rows.find((r) => r.basis === 'income_min')
+    const max = rows.find((r) => r.basis === 'income_max')
+    bounds = min && max ? { min, max } : null
+    byMonth.set(month, bounds)
+  }
+  return bounds
+}
+
 /** Checks a BPU declared monthly income against the bounds in force in the month. */
 export function validateBpuIncome(rates: readonly RateRow[], income: number, month: YearMonth): void {
-  const rows = ratesForMonth(rates, month).filter((r) => r.segment === 'BPU' && r.component === 'declared_income')
-  const min = rows.find((r) => r.basis === 'income_min')
-  const max = rows.find((r) => r.basis === 'income_max')
-  if (!min || !max) throw new AppError(E.NO_RATE_IN_FORCE, { reason: `no BPU declared income bounds in force in ${month}`, details: { month } })
-  const details = { min: min.value, max: max.value }
-  const refuse = (reason: string) =>
-    AppError.field(E.INCOME_OUT_OF_RANGE, 'monthlyIncome', `${reason}; it must be from ${rupiah(min.value)} to ${rupiah(max.value)} (${min.regulation})`, details)
-  if (!Number.isSafeInteger(income)) throw refuse(`${income} is not a whole Rupiah amount`)
-  if (income < min.value) throw refuse(`${rupiah(income)} is below the lowest declared income`)
-  if (income > max.value) throw refuse(`${rupiah(income)} is above the highest declared income`)
+  const bounds = incomeBounds(rates, month)
+  if (!bounds) throw new AppError(E.NO_RATE_IN_FORCE, { reason: `no BPU declared income bounds in force in ${month}`, details: { month } })
+  if (!Number.isSafeInteger(income)) throw refuseIncome(bounds, `${income} is not a whole Rupiah amount`)
+  if (income < bounds.min.value) throw refuseIncome(bounds, `${rupiah(income)} is below the lowest declared income`)
+  if (income > bounds.max.value) throw refuseIncome(bounds, `${rupiah(income)} is above the highest declared income`)
+}
+
+function refuseIncome({ min, max }: { min: RateRow; max: RateRow }, reason: string): AppError {
+  return AppError.field(E.INCOME_OUT_OF_RANGE, 'monthlyIncome', `${reason}; it must be from ${rupiah(min.value)} to ${rupiah(max.value)} (${min.regulation})`, {
+    min: min.value,
+    max: max.value,
+  })
 }
 
 function noRate(segment: Segment, program: ProgramCode, month: YearMonth, what: string): AppError {

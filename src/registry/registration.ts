@@ -215,31 +215,36 @@ export function checkOccupation(occupation: string, codes: CodeLists): FieldErro
 
 /** The errors that make a declared income unacceptable in `month` (none when it is fine). */
 export function checkIncome(rates: readonly RateRow[], income: number, month: YearMonth): FieldError[] {
-  return fieldErrorsOf(() => validateBpuIncome(rates, income, month))
+  try {
+    validateBpuIncome(rates, income, month)
+    return []
+  } catch (e) {
+    return fieldErrorsFrom(e)
+  }
 }
 
 /** The programs as codes, or the errors that make the list unacceptable for a BPU participant. */
 export function checkPrograms(programs: readonly string[]): { programs: ProgramCode[] } | { errors: FieldError[] } {
-  let codes: ProgramCode[] = []
-  const errors = fieldErrorsOf(() => {
-    codes = validateBpuPrograms(programs)
-  })
-  return errors.length ? { errors } : { programs: codes }
+  try {
+    return { programs: validateBpuPrograms(programs) }
+  } catch (e) {
+    return { errors: fieldErrorsFrom(e) }
+  }
 }
 
 /**
- * Runs a check that throws AppError and returns its field errors (none if it passed). An error
+ * The field errors of a check that threw (these checks run for every row of a bulk load, so they
+ * are caught where they are called rather than through a closure made per row). An AppError
  * without fields (e.g. no rate in force) still counts, as a '(body)' error with its code; any
  * other exception is a bug and propagates.
  */
-function fieldErrorsOf(check: () => void): FieldError[] {
-  try {
-    check()
-    return []
-  } catch (e) {
-    if (e instanceof AppError) return e.fields.length ? [...e.fields] : [{ path: '(body)', code: e.code }]
-    throw e
-  }
+function fieldErrorsFrom(e: unknown): FieldError[] {
+  if (e instanceof AppError) return e.fields.length ? [...e.fields] : [{ path: '(body)', code: e.code }]
+  throw e
+}
+
+function pushError(fields: FieldError[], error: FieldError | undefined): void {
+  if (error) fields.push(error)
 }
 
 /**
@@ -260,24 +265,20 @@ export function checkRegistration(raw: RegistrationInput, refs: RegistrationRefs
     villageCode: raw.villageCode.trim(),
   }
   const fields: FieldError[] = []
-  const add = (error: FieldError | undefined) => {
-    if (error) fields.push(error)
-  }
-
   let nik: ParsedNik | undefined
-  fields.push(
-    ...fieldErrorsOf(() => {
-      nik = parseNik(input.nik, refs.regions, refs.today)
-    }),
-  )
+  try {
+    nik = parseNik(input.nik, refs.regions, refs.today)
+  } catch (e) {
+    fields.push(...fieldErrorsFrom(e))
+  }
   if (nik) fields.push(...checkNikAgainstDeclared(nik, { birthDate: input.birthDate, gender: input.gender }))
 
   // Tidying can lengthen a text (NFC composes most letters but expands a few), so the stored form
   // is measured too: full_name's CHECK applies to what is written, not to what was sent.
-  add(checkTidiedText('fullName', input.fullName))
-  add(checkTidiedText('birthPlace', input.birthPlace))
-  add(checkTidiedText('motherMaidenName', input.motherMaidenName))
-  add(checkTidiedText('address', input.address))
+  pushError(fields, checkTidiedText('fullName', input.fullName))
+  pushError(fields, checkTidiedText('birthPlace', input.birthPlace))
+  pushError(fields, checkTidiedText('motherMaidenName', input.motherMaidenName))
+  pushError(fields, checkTidiedText('address', input.address))
   if (input.fullName && !/\p{L}/u.test(input.fullName)) fields.push({ path: 'fullName', code: R.NAME_INVALID, reason: 'a name must contain letters' })
   const phone = checkPhone(raw.phone)
   if ('error' in phone) fields.push(phone.error)
@@ -285,7 +286,7 @@ export function checkRegistration(raw: RegistrationInput, refs: RegistrationRefs
   const place = refs.place(input.villageCode)
   if (!place) fields.push(unknownVillage(input.villageCode))
 
-  add(checkOccupation(input.occupation, refs.codes))
+  pushError(fields, checkOccupation(input.occupation, refs.codes))
   if (!refs.codes.ecosystems.has(input.ecosystem))
     fields.push({ path: 'ecosystem', code: R.ECOSYSTEM_UNKNOWN, reason: `"${input.ecosystem}" is not one of ${[...refs.codes.ecosystems].join(', ')}` })
   if (!refs.codes.channels.has(input.channel))
