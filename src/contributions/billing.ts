@@ -6,14 +6,11 @@ import { AppError } from '../platform/errors.ts'
 import { jakartaDate, type YearMonth } from '../platform/dates.ts'
 import { loadRateTable, type ProgramCode } from '../programs/index.ts'
 import { billStartFor, recordPaidMonths, type CoveragePolicy } from '../coverage/index.ts'
-import { kpjFromId, participantsById, participantIdForKpj, paymentCodeFor, parsePaymentCode, occupationGroupOf, type RegistryDeps } from '../registry/index.ts'
+import { kpjFromId, MAX_BILL_SEQ, participantsById, participantIdForKpj, paymentCodeFor, parsePaymentCode, occupationGroupOf, type RegistryDeps } from '../registry/index.ts'
 import { recordAudit } from '../audit/index.ts'
 import { billExpiry, billPeriods, priceBill, type BillLine } from './bills.ts'
 import { ContributionErrors as C } from './errors.ts'
 import * as q from './queries.ts'
-
-/** Bills a participant can have: the 4-digit bill number of the payment code (src/registry/kpj.ts). */
-const MAX_BILL_SEQ = 9999
 
 export interface BillingContext {
   db: Db

@@ -23,7 +23,7 @@ export interface SeedOptions {
   deps?: Pick<RegistryDeps, 'regions' | 'codes'>
   policy: { graceMonths: number; billMonths: number[] }
   log?: Logger
-  /** People registered and billed per round (default 2,000). */
+  /** People registered and billed per round (default 10,000). */
   chunk?: number
   actor?: Actor
 }

@@ -1,6 +1,6 @@
 // Public surface of the participant registry. Other modules use only what is exported here.
 export { RegistryErrors } from './errors.ts'
-export { kpjFromId, idFromKpj, paymentCodeFor, parsePaymentCode } from './kpj.ts'
+export { kpjFromId, idFromKpj, paymentCodeFor, parsePaymentCode, MAX_BILL_SEQ } from './kpj.ts'
 export { parseNik, makeNik, checkNikAgainstDeclared, type ParsedNik } from './nik.ts'
 export { NikVault, loadNikKeys } from './vault.ts'
 export { checkRegistration, type RegistrationInput, type HeirInput, type CheckedRegistration, type RegistrationRefs } from './registration.ts'

@@ -9,7 +9,8 @@ import { RegistryErrors as R } from './errors.ts'
 
 const MIN_ID = 1_000_000_001
 const MAX_ID = 9_999_999_999
-const MAX_BILL_SEQ = 9999
+/** The most bills a participant can have: the payment code numbers them in 4 digits. */
+export const MAX_BILL_SEQ = 9999
 
 function isParticipantId(id: number): boolean {
   return Number.isSafeInteger(id) && id >= MIN_ID && id <= MAX_ID
