@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { projectRoot } from '../src/platform/config.ts'
 import { createPool } from '../src/platform/db.ts'
-import { startEmbedded, type Running } from '../src/platform/embedded-pg.ts'
+import { EmbeddedPgError, startEmbedded, type Running } from '../src/platform/embedded-pg.ts'
 import { prepareTemplate, TEMPLATE_DB } from '../test/template.ts'
 
 function findTests(dir: string, out: string[] = []): string[] {
@@ -50,17 +50,24 @@ if (process.env.DATABASE_URL) {
   adminUrl = u.toString()
 } else {
   // A cluster of its own per run (initdb takes about a second), so concurrent runs never meet.
-  // Folders of runs that were killed are cleared first.
-  // Under the temp folder: as root, PostgreSQL runs as the `postgres` user, which must be able
-  // to reach the cluster's folder (a clone under /root would not be).
+  // Folders of runs that were killed are cleared first. Under the temp folder, which the
+  // `postgres` user PostgreSQL runs as under root can reach; the binaries it cannot reach in a
+  // clone under /root are copied where it can (embedded-pg.ts).
   const root = path.join(os.tmpdir(), 'jamsos-test')
   fs.mkdirSync(root, { recursive: true })
   for (const d of fs.readdirSync(root)) if (!alive(Number(d))) fs.rmSync(path.join(root, d), { recursive: true, force: true })
   dataDir = path.join(root, String(process.pid))
-  embedded = await startEmbedded(dataDir, {
-    database: 'postgres',
-    settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' },
-  })
+  try {
+    embedded = await startEmbedded(dataDir, {
+      database: 'postgres',
+      settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' },
+    })
+  } catch (e) {
+    // What to do, in a sentence: no stack trace for a machine that needs setting up.
+    if (!(e instanceof EmbeddedPgError)) throw e
+    console.error(e.message)
+    process.exit(1)
+  }
   adminUrl = embedded.adminUrl
 }
 

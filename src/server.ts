@@ -4,7 +4,8 @@ import type { Config } from './platform/config.ts'
 import type { Logger } from './platform/log.ts'
 import { openMigrated, type Database } from './platform/runtime.ts'
 import type { App, AppContext } from './platform/http.ts'
-import { buildApp, loadReferenceData, startServices } from './app.ts'
+import { buildApp, loadReferenceData, startJobs, startServices } from './app.ts'
+import type { JobRunner } from './jobs/index.ts'
 import { countParticipants, registryDepsOf } from './registry/index.ts'
 
 export interface Server {
@@ -14,20 +15,51 @@ export interface Server {
 }
 
 export async function startServer(config: Config, log: Logger, opts: { signals?: boolean } = {}): Promise<Server> {
-  const db = await openMigrated(config, { exclusive: true, log })
+  // The embedded cluster is supervised (issue 12 §3): when its postmaster dies, requests answer
+  // 503 DATABASE_UNAVAILABLE (the pools' connections fail), /readyz says unavailable, and the
+  // cluster is restarted on the same port, where PostgreSQL's crash recovery replays the WAL and
+  // the pools reconnect. If it will not come back, the process exits non-zero for its supervisor
+  // (systemd, a container runtime) to start afresh. With DATABASE_URL there is nothing to
+  // restart: postgres.js reconnects once the server is back.
+  let databaseUp = true
+  let stop: () => Promise<void> = async () => {}
+  const db = await openMigrated(config, {
+    exclusive: true,
+    log,
+    supervise: {
+      down: (why) => {
+        databaseUp = false
+        log.error(`Embedded PostgreSQL stopped unexpectedly (${why}); restarting it. Requests get 503 until it is back.`)
+      },
+      up: (attempts) => {
+        databaseUp = true
+        log.info({ attempts }, 'Embedded PostgreSQL is serving again (crash recovery done).')
+      },
+      failed: (e) => {
+        log.fatal(`${e.message}. Jamsos stops (exit status 1) so that its supervisor (systemd, a container runtime) can start it afresh.`)
+        void stop().finally(() => process.exit(1))
+      },
+    },
+  })
   let app: App | undefined
-  const stop = async () => {
+  let jobs: JobRunner | undefined
+  stop = async () => {
     await app?.close().catch(() => {})
+    // After HTTP (no new work arrives), before the pools: running jobs get a moment to finish;
+    // those that do not are failed and retried by the next start.
+    await jobs?.stop().catch((e) => log.error({ err: e }, 'job runner did not stop cleanly'))
     await db.close()
   }
   try {
     await loadReferenceData(db.system, config)
     const ctx: AppContext = { db: db.app, systemDb: db.system, config, now: () => new Date(), services: {} }
     await startServices(ctx, log)
+    // Background jobs (outbox delivery, …) run in the server only; one-shot commands enqueue.
+    jobs = await startJobs(ctx, db.url, log)
     // Demo data on the first start only: an empty registry and JAMSOS_DEMO not off.
     const seeding = config.demo && (await countParticipants(db.system)) === 0
     let ready = !seeding
-    app = await buildApp(ctx, log, { ready: async () => ready })
+    app = await buildApp(ctx, log, { ready: async () => ready && databaseUp })
     await app.listen({ port: config.port, host: config.host })
     log.info(`Jamsos is serving on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (API docs: /api/docs)`)
     if (seeding) {

@@ -55,3 +55,22 @@ export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Prom
   if ('savepoint' in db) return fn(db as Tx)
   return (db as Sql).begin(fn) as Promise<T>
 }
+
+// Failures of the connection itself, as postgres.js reports them: the socket's errno (nothing
+// listens, the peer went away) or its own codes for a connection closed under a query.
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT',
+])
+
+/**
+ * Whether an error says the database cannot be reached now, rather than anything about the
+ * query: a connection failure, SQLSTATE class 08 (connection exception), 57P01–57P03 (the server
+ * is shutting down, crashed, or still starting or recovering) or 53300 (no connection slot).
+ * A retry later may succeed, so callers answer 503, not 500 (issue 12 §3).
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code
+  if (typeof code !== 'string') return false
+  return CONNECTION_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code)
+}
