@@ -53,6 +53,7 @@ export async function auditRoutes(app: App): Promise<void> {
       config: { access: { roles: 'any-authenticated' } },
       schema: {
         tags: ['audit'],
+        operationId: 'listAuditEvents',
         summary: 'The audit trail, newest first, within your scope',
         querystring: AuditQuery,
         response: { 200: Type.Object({ items: Type.Array(AuditEvent), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },

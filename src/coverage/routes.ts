@@ -32,6 +32,7 @@ export async function coverageRoutes(app: App): Promise<void> {
   app.get('/participants/:kpj/coverage', {
     schema: {
       tags: ['coverage'],
+      operationId: 'getCoverage',
       summary: 'Coverage status on a date (default today, Asia/Jakarta): active, grace, lapsed or unpaid, with history',
       params: Params,
       querystring: Query,

@@ -85,6 +85,10 @@ export const PlatformErrors = defineErrors({
   OUT_OF_RANGE: { status: 400, id: 'Di luar rentang yang diizinkan', en: 'Is out of the allowed range' },
   UNKNOWN_FIELD: { status: 400, id: 'Kolom tidak dikenal', en: 'Is not a known field' },
   MALFORMED_JSON: { status: 400, id: 'Isi permintaan bukan JSON yang sah', en: 'The request body is not valid JSON' },
+  // A lone UTF-16 surrogate (JSON's "\ud800" without its pair): PostgreSQL would store U+FFFD instead,
+  // so what was checked, hashed into the audit chain and stored would differ (issue 12, item 7).
+  TEXT_NOT_UNICODE: { status: 400, id: 'Teks bukan Unicode yang sah (ada surrogate UTF-16 tanpa pasangan)', en: 'Is not well-formed Unicode text (a lone UTF-16 surrogate)' },
+  MALFORMED_URL: { status: 400, id: 'Alamat permintaan tidak sah', en: 'The request address is not valid' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, id: 'Jenis konten tidak didukung', en: 'The content type is not supported' },
   PAYLOAD_TOO_LARGE: { status: 413, id: 'Isi permintaan terlalu besar', en: 'The request body is too large' },
   NOT_FOUND: { status: 404, id: 'Tidak ditemukan', en: 'Not found' },
@@ -94,6 +98,9 @@ export const PlatformErrors = defineErrors({
   CONFLICT: { status: 409, id: 'Bertentangan dengan data yang sudah ada', en: 'Conflicts with existing data' },
   RATE_LIMITED: { status: 429, id: 'Terlalu banyak permintaan, coba lagi nanti', en: 'Too many requests, try again later' },
   UNAVAILABLE: { status: 503, id: 'Layanan sedang tidak tersedia', en: 'The service is unavailable' },
+  // The database cannot be reached (the embedded cluster is restarting, an external server is
+  // down): answered with Retry-After, never as a 500 (issue 12 §3).
+  DATABASE_UNAVAILABLE: { status: 503, id: 'Basis data sedang tidak tersedia, coba lagi sebentar lagi', en: 'The database is unavailable, try again shortly' },
   INTERNAL_ERROR: { status: 500, id: 'Terjadi kesalahan pada sistem', en: 'Something went wrong on our side' },
 })
 

@@ -51,7 +51,7 @@ test('the client address is the socket address unless JAMSOS_TRUST_PROXY names t
       logger: createLogger('silent'),
       ctx: { db: db.sql, systemDb: db.sql, config: loadConfig(env), now: () => new Date(), services: {} },
       routes: async (api) => {
-        api.get('/ip', async (req) => ({ ip: req.ip }))
+        api.get('/ip', { schema: { operationId: 'getIp' } }, async (req) => ({ ip: req.ip }))
       },
     })
     try {

@@ -95,6 +95,7 @@ export async function programRoutes(app: App): Promise<void> {
       config: { access: { public: true } },
       schema: {
         tags: ['rates'],
+        operationId: 'listPrograms',
         summary: 'Social security programs (JKK, JKM, JHT, JP, JKP) and who may join them',
         response: { 200: Type.Array(ProgramSchema) },
       },
@@ -108,6 +109,7 @@ export async function programRoutes(app: App): Promise<void> {
       config: { access: { public: true } },
       schema: {
         tags: ['rates'],
+        operationId: 'getRates',
         summary: 'Contribution rates, caps, income bounds and discounts in force on a date',
         querystring: RatesQuery,
         response: { 200: RatesResponse },

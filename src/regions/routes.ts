@@ -74,7 +74,7 @@ export async function regionRoutes(app: App): Promise<void> {
     '/regions/provinces',
     {
       config: ACCESS,
-      schema: { tags: ['regions'], summary: 'All provinces', response: { 200: Type.Object({ items: Type.Array(RegionRef) }) } },
+      schema: { tags: ['regions'], operationId: 'listProvinces', summary: 'All provinces', response: { 200: Type.Object({ items: Type.Array(RegionRef) }) } },
     },
     async (req) => ({ items: await withActor(db, req.actor, (tx) => listProvinces(tx)) }),
   )
@@ -85,6 +85,7 @@ export async function regionRoutes(app: App): Promise<void> {
       config: ACCESS,
       schema: {
         tags: ['regions'],
+        operationId: 'searchRegions',
         summary: 'Search regions by name or code prefix',
         description:
           'Ranks exact names first, then names starting with q, then names with a word starting with q ' +
@@ -110,6 +111,7 @@ export async function regionRoutes(app: App): Promise<void> {
       config: ACCESS,
       schema: {
         tags: ['regions'],
+        operationId: 'getRegion',
         summary: 'A region with its ancestors and children',
         params: CodeParams,
         response: { 200: RegionNode },
@@ -122,7 +124,7 @@ export async function regionRoutes(app: App): Promise<void> {
     '/branches',
     {
       config: ACCESS,
-      schema: { tags: ['regions'], summary: 'Branch offices (Kantor Cabang)', response: { 200: Type.Object({ items: Type.Array(Branch) }) } },
+      schema: { tags: ['regions'], operationId: 'listBranches', summary: 'Branch offices (Kantor Cabang)', response: { 200: Type.Object({ items: Type.Array(Branch) }) } },
     },
     async (req) => ({ items: await withActor(db, req.actor, (tx) => listBranches(tx)) }),
   )
@@ -133,6 +135,7 @@ export async function regionRoutes(app: App): Promise<void> {
       config: ACCESS,
       schema: {
         tags: ['regions'],
+        operationId: 'getBranch',
         summary: 'A branch office with the regencies it serves',
         params: Type.Object({ code: Type.String({ description: 'e.g. KC3505' }) }),
         response: { 200: BranchDetail },

@@ -162,7 +162,8 @@ export async function loadRegistrationRefs(sql: Sql, today: IsoDate, deps?: Pick
 /** Registers many participants; bad rows are reported (with the API's codes), never half-written. */
 export async function registerBulk(
   sql: Sql,
-  input: Iterable<RegistrationInput> | AsyncIterable<RegistrationInput>,
+  /** Rows as read (e.g. JSON lines): anything; each is proven a registration by checkRegistration, or refused. */
+  input: Iterable<unknown> | AsyncIterable<unknown>,
   opts: BulkOptions,
 ): Promise<BulkResult> {
   const batchSize = opts.batchSize ?? 2_000
@@ -214,7 +215,7 @@ export async function registerBulk(
   // still writing: the caller then knows what is committed, and may close the pool.
   try {
     let row = 0
-    for await (const raw of input as AsyncIterable<RegistrationInput>) {
+    for await (const raw of input as AsyncIterable<unknown>) {
       row++
       let checked: CheckedRegistration
       try {
@@ -250,7 +251,7 @@ export async function registerBulk(
  * that names heirs is refused rather than registered without them. Reported with the row's other
  * failures, so one pass over the rejections shows everything to fix.
  */
-function checkBulkRow(raw: RegistrationInput, refs: RegistrationRefs): CheckedRegistration {
+function checkBulkRow(raw: unknown, refs: RegistrationRefs): CheckedRegistration {
   const heirs = (raw as { heirs?: unknown } | null)?.heirs
   if (!Array.isArray(heirs) || heirs.length === 0) return checkRegistration(raw, refs)
   const fields: FieldError[] = []

@@ -3,6 +3,7 @@
 import { AppError, PlatformErrors, type FieldError } from '../platform/errors.ts'
 import { isIsoDate, monthOf, type IsoDate, type YearMonth } from '../platform/dates.ts'
 import { maskNik } from '../platform/privacy.ts'
+import { illFormedTextPaths } from '../platform/unicode.ts'
 import { validateBpuIncome, validateBpuPrograms, type ProgramCode, type RateRow } from '../programs/index.ts'
 import type { Place } from '../regions/index.ts'
 import { checkNikAgainstDeclared, parseNik, type ParsedNik } from './nik.ts'
@@ -138,15 +139,26 @@ function codePoints(s: string): number {
 }
 
 /**
- * The shape the API's JSON schema guarantees, checked again for rows that arrive by file (bulk
- * import), so a missing or mistyped field is a field error, never a crash.
+ * The shape the API's JSON schema and its edge guarantee, checked again for rows that arrive by
+ * file (bulk import, `participant register`), so a missing or mistyped field is a field error,
+ * never a crash. As at the API, a value's JSON type is taken as sent, never coerced: a NIK written
+ * as a number has lost digits past 2^53 once parsed (issue 12, item 2). And, as at the edge, text
+ * must be well-formed Unicode (src/platform/unicode.ts): a lone surrogate would be stored as
+ * U+FFFD, not as it was checked and audited (issue 12, item 7).
  */
-function checkShape(raw: RegistrationInput): void {
-  const r = raw as unknown as Record<string, unknown>
+function checkShape(raw: unknown): asserts raw is RegistrationInput {
+  const r = raw as Record<string, unknown>
   if (!r || typeof r !== 'object' || Array.isArray(r)) throw AppError.field(PlatformErrors.INVALID_TYPE, '(row)', 'a registration is a JSON object')
   if (typeof r.__invalid === 'string') throw AppError.field(PlatformErrors.MALFORMED_JSON, '(row)', r.__invalid)
   const fields: FieldError[] = []
+  // Fields (top-level names) holding ill-formed text are reported once, as that, and not checked further.
+  const illFormed = new Set<string>()
+  for (const path of illFormedTextPaths(r)) {
+    fields.push({ path, code: PlatformErrors.TEXT_NOT_UNICODE, reason: 'holds a lone UTF-16 surrogate; send well-formed Unicode' })
+    illFormed.add(path.split('.')[0]!)
+  }
   for (const f of TEXT_FIELDS) {
+    if (illFormed.has(f)) continue
     const v = r[f]
     if (v === undefined || v === null || v === '') fields.push({ path: f, code: PlatformErrors.REQUIRED })
     else if (typeof v !== 'string') fields.push({ path: f, code: PlatformErrors.INVALID_TYPE, reason: 'must be text' })
@@ -159,6 +171,8 @@ function checkShape(raw: RegistrationInput): void {
   }
   if (typeof r.birthDate === 'string' && !isIsoDate(r.birthDate)) fields.push({ path: 'birthDate', code: PlatformErrors.INVALID_FORMAT, reason: 'a calendar date YYYY-MM-DD' })
   if (typeof r.gender === 'string' && r.gender !== 'M' && r.gender !== 'F') fields.push({ path: 'gender', code: PlatformErrors.INVALID_VALUE, reason: 'M or F' })
+  // The checks below read programs, funding and heirs; one holding ill-formed text is already reported.
+  if (illFormed.has('programs') || illFormed.has('funding') || illFormed.has('heirs')) throw shapeError(fields)
   if (!Number.isSafeInteger(r.monthlyIncome)) fields.push({ path: 'monthlyIncome', code: r.monthlyIncome === undefined ? PlatformErrors.REQUIRED : PlatformErrors.INVALID_TYPE, reason: 'whole Rupiah' })
   if (!Array.isArray(r.programs) || !r.programs.every((p) => typeof p === 'string')) fields.push({ path: 'programs', code: PlatformErrors.INVALID_TYPE, reason: 'a list of program codes' })
   if (r.funding !== undefined && !['self', 'sponsor', 'apbn', 'apbd'].includes(r.funding as string)) fields.push({ path: 'funding', code: PlatformErrors.INVALID_VALUE, reason: 'self, sponsor, apbn or apbd' })
@@ -167,8 +181,11 @@ function checkShape(raw: RegistrationInput): void {
   } else if (Array.isArray(r.heirs)) {
     for (const [i, h] of (r.heirs as HeirInput[]).entries()) fields.push(...checkHeirText(h, `heirs.${i}.`))
   }
-  if (fields.length === 1) throw new AppError(fields[0]!.code, { fields })
-  if (fields.length) throw new AppError(PlatformErrors.VALIDATION_FAILED, { fields })
+  if (fields.length) throw shapeError(fields)
+}
+
+function shapeError(fields: FieldError[]): AppError {
+  return fields.length === 1 ? new AppError(fields[0]!.code, { fields }) : new AppError(PlatformErrors.VALIDATION_FAILED, { fields })
 }
 
 /**
@@ -252,7 +269,8 @@ function pushError(fields: FieldError[], error: FieldError | undefined): void {
  * single failure answers with that failure's own code (NIK_BAD_DATE, VILLAGE_UNKNOWN …); several
  * answer VALIDATION_FAILED with each field's code.
  */
-export function checkRegistration(raw: RegistrationInput, refs: RegistrationRefs): CheckedRegistration {
+export function checkRegistration(raw: unknown, refs: RegistrationRefs): CheckedRegistration {
+  // A row read from a file is whatever JSON it held, not yet a RegistrationInput: checkShape proves it is.
   checkShape(raw)
   const input: RegistrationInput = {
     ...raw,
