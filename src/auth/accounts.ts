@@ -8,7 +8,7 @@ import { AuthErrors as E } from './errors.ts'
 import { dummyHash, generatePassword, hashPassword, needsRehash, passwordProblem, verifyPassword } from './passwords.ts'
 import { randomToken, sha256 } from './secrets.ts'
 import type { AuthSettings } from './settings.ts'
-import { addressRetryAt, afterFailure, lockedUntil } from './throttle.ts'
+import { accountRetryAt, clientNet, windowRetryAt } from './throttle.ts'
 import * as q from './queries.ts'
 
 export interface AuthContext {
@@ -148,96 +148,102 @@ function dummyFor(cost: number): Promise<string> {
 }
 
 /**
- * Checks a username and password. Throttled per address (sliding window) and per account
- * (lock-out after repeated failures).
+ * Checks a username and password, throttled per address, per (account, address) and per account
+ * (src/auth/throttle.ts; docs/security.md §2).
  *
- * Every attempt is counted before its password is checked, each count under a lock (the address's
- * advisory lock, the account's row lock), so parallel guesses cannot all pass a check made before
- * any of them was counted: at most `lockAfterFailures` passwords are ever tested in a row, and at
- * most `ipMaxFailures` per address in the window. The right password withdraws its own count.
+ * Every attempt is counted before its password is checked, under advisory locks on its address and
+ * its username, so parallel guesses cannot all pass a check made before any of them was counted:
+ * at most `lockAfterFailures` passwords in a row are tested per (account, address) and
+ * `ipMaxFailures` per address in the window. The right password withdraws the count.
+ *
+ * An unknown username goes through exactly the same counts and answers (they are keyed by the
+ * name, not the account) and a dummy scrypt check, so no answer tells whether an account exists.
  */
 export async function checkCredentials(c: AuthContext, username: string, password: string, ip: string): Promise<q.UserRow> {
   const s = c.settings
-  const name = username.trim().toLowerCase()
-  const addressAttempt = await claimAddressAttempt(c, ip, name.slice(0, 100))
+  const name = username.trim().toLowerCase().slice(0, 100)
+  const net = clientNet(ip)
+  const attempt = await claimAttempt(c, net, name)
   const user = await q.findUserByUsername(c.db, name)
-  if (!user) {
-    await verifyPassword(password, await dummyFor(s.scryptCost))
-    throw new AppError(E.AUTH_INVALID_CREDENTIALS)
+  if (!user || !(await verifyPassword(password, user.password_hash))) {
+    if (!user) await verifyPassword(password, await dummyFor(s.scryptCost))
+    throw await attemptFailed(c, attempt, user, ip)
   }
-  const attempt = await claimAccountAttempt(c, user.id)
-  if (!(await verifyPassword(password, user.password_hash))) {
-    const locked = await accountAttemptFailed(c, user, attempt, ip)
-    throw locked ? lockedError(locked, c.now) : new AppError(E.AUTH_INVALID_CREDENTIALS)
-  }
-  await q.recordLoginSuccess(c.db, user.id, attempt.failedAttempts)
-  await q.deleteAuthFailure(c.db, addressAttempt)
+  await q.withdrawAuthFailures(c.db, net, name, attempt.id)
   if (user.disabled_at) throw new AppError(E.ACCOUNT_DISABLED)
+  await q.rememberAddress(c.db, name, net, c.now)
   if (needsRehash(user.password_hash, s.scryptCost)) await q.rehashPassword(c.db, user.id, await hashPassword(password, s.scryptCost))
-  return { ...user, failed_attempts: 0, locked_until: null }
+  return user
 }
 
+/** A counted attempt: its auth_failure row, and the lock its failure would set on (account, address). */
+interface Attempt {
+  id: number
+  net: string
+  username: string
+  lockedUntilIfWrong: Date | undefined
+}
+
+const minutesBefore = (now: Date, minutes: number) => new Date(now.getTime() - minutes * 60_000)
+
 /**
- * Records a login attempt from an address as a failure before its password is checked, unless the
- * address is throttled. Returns the record's id, withdrawn if the password proves right.
+ * Counts a login attempt as a failure before its password is checked, unless a throttle refuses
+ * it: the address (429 AUTH_THROTTLED), the (account, address) lock (423 AUTH_LOCKED), or the
+ * account-wide delay for addresses the account has not signed in from (429 AUTH_ACCOUNT_THROTTLED).
  */
-async function claimAddressAttempt(c: AuthContext, ip: string, username: string): Promise<number> {
+async function claimAttempt(c: AuthContext, net: string, username: string): Promise<Attempt> {
   const s = c.settings
+  const now = c.now
   return inTransaction(c.db, async (tx) => {
-    await q.lockAddress(tx, ip)
-    const failures = await q.recentFailures(tx, ip, new Date(c.now.getTime() - s.ipWindowMinutes * 60_000))
-    const retryAt = addressRetryAt(failures, c.now, s)
-    if (retryAt) {
-      throw new AppError(E.AUTH_THROTTLED, {
-        reason: `try again after ${retryAt.toISOString()}`,
-        details: { retryAt: retryAt.toISOString(), retryAfterSeconds: Math.ceil((retryAt.getTime() - c.now.getTime()) / 1000) },
+    await q.lockAttempt(tx, net, username)
+    const f = await q.recentFailures(tx, {
+      net,
+      username,
+      addressSince: minutesBefore(now, s.ipWindowMinutes),
+      pairSince: minutesBefore(now, s.lockMinutes),
+      accountSince: minutesBefore(now, s.accountWindowHours * 60),
+      knownSince: minutesBefore(now, s.knownAddressDays * 24 * 60),
+    })
+    const addressAt = windowRetryAt(f.address, now, { max: s.ipMaxFailures, windowMinutes: s.ipWindowMinutes })
+    if (addressAt) throw retryError(E.AUTH_THROTTLED, addressAt, now)
+    const pair = { max: s.lockAfterFailures, windowMinutes: s.lockMinutes }
+    const lockedAt = windowRetryAt(f.pair, now, pair)
+    if (lockedAt) throw lockedError(lockedAt, now)
+    // An address the account signed in from lately is its owner's, most likely: an attack spread
+    // over other addresses does not keep the owner out.
+    const accountAt = f.known ? undefined : accountRetryAt(f.perAddress, f.latest, now, s)
+    if (accountAt) throw retryError(E.AUTH_ACCOUNT_THROTTLED, accountAt, now)
+    const id = await q.insertAuthFailure(tx, net, username, now)
+    return { id, net, username, lockedUntilIfWrong: windowRetryAt([...f.pair, now], now, pair) }
+  })
+}
+
+/** A counted attempt was wrong: the error to answer, and the lock audited if this attempt set it. */
+async function attemptFailed(c: AuthContext, attempt: Attempt, user: q.UserRow | undefined, ip: string, wrong: AppError = new AppError(E.AUTH_INVALID_CREDENTIALS)): Promise<AppError> {
+  const until = attempt.lockedUntilIfWrong
+  if (!until) return wrong
+  if (user) {
+    // Jamsos locks the account for that address, on behalf of nobody; the address is what the
+    // trail can say. Unknown usernames are locked alike, with nothing to record.
+    await inTransaction(c.db, async (tx) => {
+      await q.noteAccountLock(tx, user.id, until)
+      await recordAudit(tx, { ...SYSTEM_ACTOR, name: 'login throttle', ip }, {
+        action: 'user.lock',
+        entityType: 'user',
+        entityId: user.id,
+        branchCode: user.branch_codes[0] ?? null,
+        after: { locked_until: until, address: attempt.net },
       })
-    }
-    return q.insertAuthFailure(tx, ip, username, c.now)
+    })
+  }
+  return lockedError(until, c.now)
+}
+
+function retryError(code: typeof E.AUTH_THROTTLED | typeof E.AUTH_ACCOUNT_THROTTLED, at: Date, now: Date): AppError {
+  return new AppError(code, {
+    reason: `try again after ${at.toISOString()}`,
+    details: { retryAt: at.toISOString(), retryAfterSeconds: Math.ceil((at.getTime() - now.getTime()) / 1000) },
   })
-}
-
-/** The account's count after this attempt was counted, and whether counting it set the lock. */
-interface AccountAttempt {
-  failedAttempts: number
-  lockedUntil: Date | null
-  justLocked: boolean
-  before: { failedAttempts: number; lockedUntil: Date | null }
-}
-
-/**
- * Counts an attempt against the account before its password is checked, or refuses it while the
- * account is locked (the right password too). The attempt that reaches the limit sets the lock
- * then, so no attempt after it is tested while it runs; if its password proves right it lifts the
- * lock again (recordLoginSuccess), and if not the lock stands and is audited.
- */
-async function claimAccountAttempt(c: AuthContext, userId: number): Promise<AccountAttempt> {
-  return inTransaction(c.db, async (tx) => {
-    const u = (await q.findUserById(tx, userId, { forUpdate: true }))!
-    const state = { failedAttempts: u.failed_attempts, lockedUntil: u.locked_until }
-    const until = lockedUntil(state, c.now)
-    if (until) throw lockedError(until, c.now)
-    const next = afterFailure(state, c.now, c.settings)
-    await q.recordLoginAttempt(tx, u.id, next.failedAttempts, next.lockedUntil)
-    return { ...next, before: state }
-  })
-}
-
-/** A counted attempt had the wrong password; returns the lock's end if this attempt locked the account. */
-async function accountAttemptFailed(c: AuthContext, u: q.UserRow, attempt: AccountAttempt, ip: string): Promise<Date | undefined> {
-  if (!attempt.justLocked) return undefined
-  // Jamsos locks the account, on behalf of nobody; the address is what the trail can say.
-  await inTransaction(c.db, (tx) =>
-    recordAudit(tx, { ...SYSTEM_ACTOR, name: 'login throttle', ip }, {
-      action: 'user.lock',
-      entityType: 'user',
-      entityId: u.id,
-      branchCode: u.branch_codes[0] ?? null,
-      before: { locked_until: attempt.before.lockedUntil, failed_attempts: attempt.before.failedAttempts },
-      after: { locked_until: attempt.lockedUntil, failed_attempts: attempt.failedAttempts },
-    }),
-  )
-  return attempt.lockedUntil!
 }
 
 function lockedError(until: Date, now: Date): AppError {
@@ -273,7 +279,9 @@ export async function issueSession(c: AuthContext, user: { id: number }, kind: '
   // Housekeeping rides along now and then instead of needing a job.
   if (row.id % 200 === 0) {
     await q.deleteExpiredSessions(c.db, new Date(c.now.getTime() - 86_400_000))
-    await q.deleteOldFailures(c.db, new Date(c.now.getTime() - c.settings.ipWindowMinutes * 60_000))
+    const s = c.settings
+    await q.deleteOldFailures(c.db, minutesBefore(c.now, Math.max(s.ipWindowMinutes, s.lockMinutes, s.accountWindowHours * 60)))
+    await q.deleteStaleAddresses(c.db, minutesBefore(c.now, s.knownAddressDays * 24 * 60))
   }
   return { token, csrfToken, sessionId: row.id, expiresAt }
 }
@@ -296,15 +304,14 @@ export async function endSession(c: AuthContext, sessionId: number): Promise<voi
 export async function changePassword(c: AuthContext, actor: Actor, sessionId: number | null, current: string, next: string): Promise<void> {
   if (actor.kind !== 'user' || actor.userId === null) throw new AppError(E.NOT_A_USER)
   const user = (await q.findUserById(c.db, actor.userId))!
-  // A session is no licence to guess the current password: the same count and lock as a login.
-  const attempt = await claimAccountAttempt(c, user.id)
+  // A session is no licence to guess the current password: the same counts and locks as a login,
+  // from the address the request comes from.
+  const net = clientNet(actor.ip ?? 'unknown')
+  const attempt = await claimAttempt(c, net, user.username)
   if (!(await verifyPassword(current, user.password_hash))) {
-    await q.insertAuthFailure(c.db, actor.ip ?? 'unknown', user.username, c.now)
-    const locked = await accountAttemptFailed(c, user, attempt, actor.ip ?? 'unknown')
-    if (locked) throw lockedError(locked, c.now)
-    throw AppError.field(E.PASSWORD_WRONG, 'currentPassword')
+    throw await attemptFailed(c, attempt, user, actor.ip ?? 'unknown', AppError.field(E.PASSWORD_WRONG, 'currentPassword'))
   }
-  await q.recordLoginSuccess(c.db, user.id, attempt.failedAttempts)
+  await q.withdrawAuthFailures(c.db, net, user.username, attempt.id)
   const weak = passwordProblem(next, user.username)
   if (weak) throw AppError.field(E.PASSWORD_TOO_WEAK, 'newPassword', weak)
   if (await verifyPassword(next, user.password_hash)) throw AppError.field(E.PASSWORD_TOO_WEAK, 'newPassword', 'must differ from the current password')
@@ -312,6 +319,8 @@ export async function changePassword(c: AuthContext, actor: Actor, sessionId: nu
   await inTransaction(c.db, async (tx) => {
     await q.setPasswordHash(tx, user.id, hash, c.now)
     await q.revokeUserSessions(tx, user.id, c.now, sessionId ?? undefined)
+    // Whoever knew the old password may have signed in from elsewhere: only this address stays known.
+    await q.forgetAddresses(tx, user.username, net)
     await recordAudit(tx, actor, { action: 'user.password_change', entityType: 'user', entityId: user.id, branchCode: user.branch_codes[0] ?? null })
   })
 }
@@ -324,6 +333,11 @@ async function requireUser(db: Db, id: number): Promise<q.UserRow> {
 
 /** An administrator sets a new password (given, or generated and returned once); sessions end. */
 export async function resetPassword(c: AuthContext, actor: Actor, userId: number, password?: string): Promise<{ user: UserView; generatedPassword?: string }> {
+  // An administrator's own password changes only with the current one (POST /auth/password):
+  // otherwise a stolen admin session or token (not the password) could take the account over for
+  // good, ending its owner's sessions on the way (issue 12 §7). The console (`jamsos user
+  // reset-password`) acts as the system and stays the way back for a forgotten password.
+  if (actor.userId !== null && actor.userId === userId) throw new AppError(E.PASSWORD_RESET_SELF, { reason: 'use POST /api/v1/auth/password' })
   const pw = password ?? generatePassword()
   return inTransaction(c.db, async (tx) => {
     const u = await requireUser(tx, userId)
@@ -331,6 +345,9 @@ export async function resetPassword(c: AuthContext, actor: Actor, userId: number
     if (weak) throw AppError.field(E.PASSWORD_TOO_WEAK, 'password', weak)
     await q.setPasswordHash(tx, u.id, await hashPassword(pw, c.settings.scryptCost), c.now)
     await q.revokeUserSessions(tx, u.id, c.now)
+    // A reset unlocks the account from every address, and no address stays known to it.
+    await q.deleteAccountFailures(tx, u.username)
+    await q.forgetAddresses(tx, u.username)
     await recordAudit(tx, actor, {
       action: 'user.reset_password',
       entityType: 'user',

@@ -4,15 +4,21 @@ import { defineErrors } from '../platform/errors.ts'
 export const AuthErrors = defineErrors({
   AUTH_REQUIRED: { status: 401, id: 'Perlu masuk (login) terlebih dahulu', en: 'Authentication is required' },
   AUTH_INVALID_CREDENTIALS: { status: 401, id: 'Nama pengguna atau kata sandi salah', en: 'Wrong username or password' },
+  // Per (account, address): the same account stays open from other addresses.
   AUTH_LOCKED: {
     status: 423,
-    id: 'Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal',
-    en: 'The account is locked for a while after too many failed logins',
+    id: 'Akun ini dikunci sementara untuk alamat Anda karena terlalu banyak percobaan masuk yang gagal',
+    en: 'The account is locked for a while from your address after too many failed logins',
   },
   AUTH_THROTTLED: {
     status: 429,
     id: 'Terlalu banyak percobaan masuk yang gagal dari alamat ini, coba lagi nanti',
     en: 'Too many failed logins from this address, try again later',
+  },
+  AUTH_ACCOUNT_THROTTLED: {
+    status: 429,
+    id: 'Terlalu banyak percobaan masuk yang gagal untuk akun ini dari berbagai alamat, coba lagi nanti',
+    en: 'Too many failed logins for this account from many addresses, try again later',
   },
   FORBIDDEN: { status: 403, id: 'Anda tidak berhak melakukan ini', en: 'You are not allowed to do this' },
   CSRF_INVALID: {
@@ -49,6 +55,11 @@ export const AuthErrors = defineErrors({
   ACCOUNT_DISABLED: { status: 403, id: 'Akun ini dinonaktifkan', en: 'This account is disabled' },
   PASSWORD_TOO_WEAK: { status: 400, id: 'Kata sandi terlalu lemah', en: 'The password is too weak' },
   PASSWORD_WRONG: { status: 400, id: 'Kata sandi saat ini salah', en: 'The current password is wrong' },
+  PASSWORD_RESET_SELF: {
+    status: 403,
+    id: 'Kata sandi Anda sendiri diganti lewat /auth/password, dengan kata sandi saat ini',
+    en: 'Change your own password through /auth/password, with your current one',
+  },
   NOT_A_USER: {
     status: 400,
     id: 'Tindakan ini memerlukan akun pengguna, bukan kunci API',

@@ -4,6 +4,7 @@ import { loadConfig } from '../platform/config.ts'
 import { createLogger } from '../platform/log.ts'
 import type { AppContext } from '../platform/http.ts'
 import { testDatabase, type TestDatabase } from '../../test/db.ts'
+import { TEST_AUTH_KEY } from '../../test/app.ts'
 import { checkCredentials } from './accounts.ts'
 import { ensureAdmin, loadAuthSettings, userCommands } from './index.ts'
 
@@ -18,7 +19,8 @@ const ctxFor = (env: NodeJS.ProcessEnv): AppContext => ({
   systemDb: db.sql,
   config: loadConfig({ JAMSOS_SCRYPT_COST: '1024', ...env }),
   now: () => new Date('2026-03-02T01:00:00Z'),
-  services: {},
+  // First start reads the auth key; a fixed one, so nothing is generated into a data folder.
+  services: { authKey: Buffer.from(TEST_AUTH_KEY, 'base64') },
 })
 const log = createLogger('silent')
 

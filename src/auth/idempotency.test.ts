@@ -108,6 +108,55 @@ test('no generated password or partner secret rests in idempotency_key', async (
   assert.deepEqual([again.statusCode, again.headers['idempotent-replayed']], [404, 'true'])
 })
 
+test('a login with an Idempotency-Key leaves no token in idempotency_key, and a retry simply signs in again', async () => {
+  const u = await as(t, 'branch_officer')
+  const creds = { username: u.user.username, password: u.password }
+  // Signed in already (an API client renewing its token, a browser signing in again): the caller
+  // has a scope, which is what used to make these answers stored.
+  const renew = { method: 'POST' as const, url: '/api/v1/auth/token', headers: { ...u.headers, 'idempotency-key': 'renew-1' }, payload: creds }
+  const first = await t.app.inject(renew)
+  assert.equal(first.statusCode, 200)
+  const browser = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { ...u.headers, 'idempotency-key': 'login-1' }, payload: creds })
+  assert.equal(browser.statusCode, 200)
+  const credentials = [first.json().accessToken, browser.json().csrfToken, ...browser.cookies.map((c) => c.value)] as string[]
+
+  const [{ n }] = (await t.ctx.systemDb`
+    SELECT count(*)::int AS n FROM idempotency_key
+    WHERE key IN ('renew-1', 'login-1') OR concat_ws(' ', key, response) LIKE ANY (${credentials.map((x) => `%${x}%`)}::text[])`) as unknown as [{ n: number }]
+  assert.equal(n, 0)
+  // Not a replay of the first token: a new one.
+  const retry = await t.app.inject(renew)
+  assert.equal(retry.statusCode, 200)
+  assert.equal(retry.headers['idempotent-replayed'], undefined)
+  assert.notEqual(retry.json().accessToken, first.json().accessToken)
+})
+
+test('no route keeps an answer that sets a cookie: it hands out a credential', async () => {
+  const { createHttp } = await import('../platform/http.ts')
+  const { createLogger } = await import('../platform/log.ts')
+  const { securityPlugin } = await import('./index.ts')
+  // A signed-in route of some future module that opens a session of its own.
+  const app = await createHttp({
+    logger: createLogger('silent'),
+    ctx: t.ctx,
+    before: securityPlugin,
+    routes: async (api) => {
+      api.post('/handover', { config: { access: { roles: 'any-authenticated' } }, schema: { operationId: 'handOver' } }, async (_req, reply) =>
+        reply.setCookie('handover', 'jcs_secret-session-token', { path: '/' }).send({ ok: true }))
+    },
+  })
+  try {
+    const admin = await as(t, 'admin')
+    const res = await app.inject({ method: 'POST', url: '/api/v1/handover', headers: { ...admin.headers, 'idempotency-key': 'cookie-1' } })
+    assert.equal(res.statusCode, 200)
+    assert.equal(res.cookies[0]!.value, 'jcs_secret-session-token')
+    const [row] = await t.ctx.systemDb`SELECT status, response FROM idempotency_key WHERE key = 'cookie-1'`
+    assert.deepEqual({ ...row }, { status: 200, response: null })
+  } finally {
+    await app.close()
+  }
+})
+
 test('a first request still running keeps its key however long it takes', async () => {
   const admin = await as(t, 'admin')
   const scope = `user:${admin.user.id}`

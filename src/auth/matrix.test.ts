@@ -14,6 +14,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { ANONYMOUS_ACTOR, type Actor, type Role } from '../platform/actor.ts'
 import { testApp, type TestApp } from '../../test/app.ts'
 import { as, partnerKey, seedParticipant, type PartnerKeyHandle, type SeededParticipant } from '../../test/auth.ts'
+import { registryDepsOf } from '../registry/index.ts'
 import { decideAccess } from './access.ts'
 import { declaredRoutes, issueSession, loadAuthSettings, setAgentTerritory, type DeclaredRoute } from './index.ts'
 
@@ -74,6 +75,9 @@ before(async () => {
   pA = await seedParticipant(t.ctx.systemDb, { branchCode: 'KC3505', villageCode: '35.05.01.2001', agentId: 9001, partnerId: 8001, sponsorId: 7001 })
   // pB: branch KC3573, in agent 9003's territory, and nobody else's.
   pB = await seedParticipant(t.ctx.systemDb, { branchCode: 'KC3573', villageCode: '35.73.01.1001' })
+  // Seeded rows hold random bytes for the NIK's ciphertext; POST …/reveal-nik decrypts it.
+  const { vault } = registryDepsOf(t.ctx)
+  for (const p of [pA, pB]) await t.ctx.systemDb`UPDATE participant SET nik_cipher = ${vault.encrypt('3505014501900001')} WHERE id = ${p.id}`
   await setAgentTerritory(t.ctx.systemDb, 9003, ['35.73.01.1001'])
   callers.anonymous = {
     label: 'anonymous',

@@ -66,16 +66,12 @@ export const listUsers = (db: Db, f: UserFilter): Promise<UserRow[]> =>
     ORDER BY id
     LIMIT ${f.limit}`
 
-export const recordLoginAttempt = (db: Db, id: number, failedAttempts: number, lockedUntil: Date | null) =>
-  db`UPDATE app_user SET failed_attempts = ${failedAttempts}, locked_until = ${lockedUntil} WHERE id = ${id}`
-
 /**
- * Clears the count after the right password, but only when no attempt was counted after this one
- * (the count is still this attempt's number): a parallel attempt that came later keeps its count
- * and any lock it set.
+ * Shows the end of the latest (account, address) lock on the account (information for
+ * administrators: the lock itself holds only for that address, in auth_failure).
  */
-export const recordLoginSuccess = (db: Db, id: number, attempt: number) =>
-  db`UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE id = ${id} AND failed_attempts = ${attempt}`
+export const noteAccountLock = (db: Db, id: number, until: Date) =>
+  db`UPDATE app_user SET locked_until = greatest(locked_until, ${until}) WHERE id = ${id}`
 
 export const setPasswordHash = (db: Db, id: number, hash: string, at: Date) =>
   db`UPDATE app_user SET password_hash = ${hash}, password_changed_at = ${at}, failed_attempts = 0, locked_until = NULL WHERE id = ${id}`
@@ -128,24 +124,74 @@ export const revokeUserSessions = (db: Db, userId: number, at: Date, exceptId?: 
 /** Sessions long expired are of no use to anyone; a day's grace keeps "expired" distinct from "unknown". */
 export const deleteExpiredSessions = (db: Db, before: Date) => db`DELETE FROM auth_session WHERE expires_at < ${before}`
 
-// Per-address throttle ---------------------------------------------------------------------------
+// Login throttles: failures per address, per (account, address) and per account ---------------
 
-export const insertAuthFailure = async (db: Db, ip: string, username: string | null, at: Date): Promise<number> =>
-  (await db<{ id: number }[]>`INSERT INTO auth_failure (ip, username, at) VALUES (${ip}, ${username}, ${at}) RETURNING id`)[0]!.id
+/** A login attempt, counted as a failure before its password is checked. `ip` holds the client's network (clientNet). */
+export const insertAuthFailure = async (db: Db, net: string, username: string | null, at: Date): Promise<number> =>
+  (await db<{ id: number }[]>`INSERT INTO auth_failure (ip, username, at) VALUES (${net}, ${username}, ${at}) RETURNING id`)[0]!.id
 
-/** An attempt recorded as a failure before its password was checked, withdrawn once it proved right. */
-export const deleteAuthFailure = (db: Db, id: number) => db`DELETE FROM auth_failure WHERE id = ${id}`
+/**
+ * The right password withdraws its own count and the failures from its address before it (the
+ * count is of failures in a row); an attempt counted after it, a parallel guess, keeps its count.
+ */
+export const withdrawAuthFailures = (db: Db, net: string, username: string, id: number) =>
+  db`DELETE FROM auth_failure WHERE ip = ${net} AND username = ${username} AND id <= ${id}`
 
-/** Advisory-lock class of the per-address throttle (two-key form: apart from the one-key locks). */
+/** A password reset lifts every lock on the account. */
+export const deleteAccountFailures = (db: Db, username: string) => db`DELETE FROM auth_failure WHERE username = ${username}`
+
+/** Advisory-lock classes of the throttles (two-key form: apart from the one-key locks). */
 const ADDRESS_LOCK_CLASS = 7204
+const ACCOUNT_LOCK_CLASS = 7205
 
-/** Serializes the throttle's check-and-record for one address until the transaction ends. */
-export const lockAddress = (tx: Db, ip: string) => tx`SELECT pg_advisory_xact_lock(${ADDRESS_LOCK_CLASS}::int, hashtext(${ip}))`
+/**
+ * Serializes the throttles' check-and-count for one address and one username until the
+ * transaction ends. Always address first, then username, so two attempts never wait on each other
+ * in opposite orders.
+ */
+export async function lockAttempt(tx: Db, net: string, username: string): Promise<void> {
+  await tx`SELECT pg_advisory_xact_lock(${ADDRESS_LOCK_CLASS}::int, hashtext(${net})), pg_advisory_xact_lock(${ACCOUNT_LOCK_CLASS}::int, hashtext(${username}))`
+}
 
-export const recentFailures = async (db: Db, ip: string, since: Date): Promise<Date[]> =>
-  (await db<{ at: Date }[]>`SELECT at FROM auth_failure WHERE ip = ${ip} AND at > ${since} ORDER BY at`).map((r) => r.at)
+export interface RecentFailures {
+  /** The address's failures in its window, any username, oldest first. */
+  address: Date[]
+  /** This (username, address)'s failures in the lock window, oldest first. */
+  pair: Date[]
+  /** The username's failures in the account window, counted per address. */
+  perAddress: number[]
+  latest: Date | null
+  /** The account signed in from this address within the known-address window. */
+  known: boolean
+}
+
+/** What the three throttles need, in one round trip. */
+export async function recentFailures(
+  db: Db,
+  k: { net: string; username: string; addressSince: Date; pairSince: Date; accountSince: Date; knownSince: Date },
+): Promise<RecentFailures> {
+  const [row] = await db<{ address: Date[] | null; pair: Date[] | null; per_address: number[] | null; latest: Date | null; known: boolean }[]>`
+    SELECT
+      (SELECT array_agg(at ORDER BY at) FROM auth_failure WHERE ip = ${k.net} AND at > ${k.addressSince}) AS address,
+      (SELECT array_agg(at ORDER BY at) FROM auth_failure WHERE ip = ${k.net} AND username = ${k.username} AND at > ${k.pairSince}) AS pair,
+      (SELECT array_agg(n) FROM (SELECT count(*)::int AS n FROM auth_failure WHERE username = ${k.username} AND at > ${k.accountSince} GROUP BY ip) g) AS per_address,
+      (SELECT max(at) FROM auth_failure WHERE username = ${k.username} AND at > ${k.accountSince}) AS latest,
+      EXISTS (SELECT 1 FROM auth_known_address WHERE username = ${k.username} AND net = ${k.net} AND last_success_at > ${k.knownSince}) AS known`
+  return { address: row!.address ?? [], pair: row!.pair ?? [], perAddress: row!.per_address ?? [], latest: row!.latest, known: row!.known }
+}
+
+/** The account signed in from this network: it is exempt from the account-wide delay for a while. */
+export const rememberAddress = (db: Db, username: string, net: string, at: Date) =>
+  db`INSERT INTO auth_known_address (username, net, last_success_at) VALUES (${username}, ${net}, ${at})
+     ON CONFLICT (username, net) DO UPDATE SET last_success_at = greatest(auth_known_address.last_success_at, excluded.last_success_at)`
+
+/** After a password change or reset, only the address it was made from (if any) stays known. */
+export const forgetAddresses = (db: Db, username: string, exceptNet?: string) =>
+  db`DELETE FROM auth_known_address WHERE username = ${username} ${exceptNet ? db`AND net <> ${exceptNet}` : db``}`
 
 export const deleteOldFailures = (db: Db, before: Date) => db`DELETE FROM auth_failure WHERE at <= ${before}`
+
+export const deleteStaleAddresses = (db: Db, before: Date) => db`DELETE FROM auth_known_address WHERE last_success_at <= ${before}`
 
 // Partner keys -----------------------------------------------------------------------------------
 

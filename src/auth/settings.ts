@@ -1,6 +1,6 @@
 // The identity module's knobs. Read from the environment once; tests and embedders may override
 // any of them through ctx.services.authSettings. Every one is documented in docs/security.md.
-import type { Config } from '../platform/config.ts'
+import { ConfigError, type Config } from '../platform/config.ts'
 
 export interface AuthSettings {
   /** scrypt cost N (power of two); JAMSOS_SCRYPT_COST through Config. */
@@ -9,10 +9,23 @@ export interface AuthSettings {
   bearerTtlSeconds: number
   /** Lifetime of a browser session (JAMSOS_SESSION_TTL_SECONDS, 8 h). */
   sessionTtlSeconds: number
-  /** Failed logins in a row that lock an account (JAMSOS_LOCK_AFTER_FAILURES, 5). */
+  /**
+   * Failed logins for one account from one address (IPv6: one /64) within lockMinutes that lock the
+   * account for that address only (JAMSOS_LOCK_AFTER_FAILURES, 5). Unknown usernames count alike.
+   */
   lockAfterFailures: number
-  /** How long a lock lasts (JAMSOS_LOCK_MINUTES, 15). */
+  /** The (account, address) window and how long its lock lasts (JAMSOS_LOCK_MINUTES, 15). */
   lockMinutes: number
+  /**
+   * Failed logins for one account from all addresses within accountWindowHours, each address
+   * counting at most lockAfterFailures, after which attempts from addresses the account has not
+   * signed in from are spaced out, 15 s doubling up to lockMinutes (JAMSOS_ACCOUNT_SLOW_AFTER, 10).
+   */
+  accountSlowAfter: number
+  /** The account-wide window (JAMSOS_ACCOUNT_WINDOW_HOURS, 24). */
+  accountWindowHours: number
+  /** How long an address stays known to an account after a sign-in from it (JAMSOS_KNOWN_ADDRESS_DAYS, 30). */
+  knownAddressDays: number
   /** Failed logins from one address within the window that throttle it (JAMSOS_IP_MAX_FAILURES, 20). */
   ipMaxFailures: number
   /** The per-address sliding window (JAMSOS_IP_WINDOW_MINUTES, 15). */
@@ -25,8 +38,10 @@ export interface AuthSettings {
   idempotencyTtlHours: number
   /** Requests per minute per session or partner key (JAMSOS_RATE_LIMIT, 1200). */
   rateLimitPerMinute: number
-  /** Requests per minute per address without credentials (JAMSOS_RATE_LIMIT_ANONYMOUS, 300). */
+  /** Requests per minute per address without accepted credentials, refused ones included (JAMSOS_RATE_LIMIT_ANONYMOUS, 300). */
   anonymousRateLimitPerMinute: number
+  /** Requests per minute per address, counted before anything else (JAMSOS_RATE_LIMIT_ADDRESS, 5 × JAMSOS_RATE_LIMIT). */
+  addressRateLimitPerMinute: number
   /** base64 32-byte key encrypting partner secrets (JAMSOS_AUTH_KEY); else <dataDir>/auth-keys.json. */
   secretKey: string | undefined
 }
@@ -35,11 +50,12 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const v = env[name]
   if (v === undefined || v === '') return fallback
   const n = Number(v)
-  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${v}"`)
+  if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer, got "${v}"`)
   return n
 }
 
 export function loadAuthSettings(config: Config, env: NodeJS.ProcessEnv = process.env, overrides: Partial<AuthSettings> = {}): AuthSettings {
+  const rateLimitPerMinute = overrides.rateLimitPerMinute ?? int(env, 'JAMSOS_RATE_LIMIT', 1200)
   return {
     scryptCost: config.scryptCost,
     bearerTtlSeconds: int(env, 'JAMSOS_TOKEN_TTL_SECONDS', 900),
@@ -48,11 +64,16 @@ export function loadAuthSettings(config: Config, env: NodeJS.ProcessEnv = proces
     lockMinutes: int(env, 'JAMSOS_LOCK_MINUTES', 15),
     ipMaxFailures: int(env, 'JAMSOS_IP_MAX_FAILURES', 20),
     ipWindowMinutes: int(env, 'JAMSOS_IP_WINDOW_MINUTES', 15),
+    accountSlowAfter: int(env, 'JAMSOS_ACCOUNT_SLOW_AFTER', 10),
+    accountWindowHours: int(env, 'JAMSOS_ACCOUNT_WINDOW_HOURS', 24),
+    knownAddressDays: int(env, 'JAMSOS_KNOWN_ADDRESS_DAYS', 30),
     signatureWindowSeconds: int(env, 'JAMSOS_SIGNATURE_WINDOW_SECONDS', 300),
     keyOverlapHours: int(env, 'JAMSOS_KEY_OVERLAP_HOURS', 24),
     idempotencyTtlHours: int(env, 'JAMSOS_IDEMPOTENCY_TTL_HOURS', 24),
-    rateLimitPerMinute: int(env, 'JAMSOS_RATE_LIMIT', 1200),
+    rateLimitPerMinute,
     anonymousRateLimitPerMinute: int(env, 'JAMSOS_RATE_LIMIT_ANONYMOUS', 300),
+    // An office behind one NAT address holds many sessions: the address ceiling follows theirs.
+    addressRateLimitPerMinute: int(env, 'JAMSOS_RATE_LIMIT_ADDRESS', 5 * rateLimitPerMinute),
     secretKey: env.JAMSOS_AUTH_KEY || undefined,
     ...overrides,
   }

@@ -37,10 +37,11 @@ test('POST /api/v1/participants answers 201 with the KPJ, the NIK masked, and th
   const card = await get(`/api/v1/participants/${p.kpj}`)
   assert.equal(card.statusCode, 200)
   assert.equal(card.json().nik, p.nik)
-  const denied = await get(`/api/v1/participants/${p.kpj}?reveal=nik`)
+  // Revealing is a POST (src/registry/reveal.test.ts), open only with the nik:reveal permission.
+  const denied = await post(`/api/v1/participants/${p.kpj}/reveal-nik`, undefined)
   assert.equal(denied.statusCode, 403)
-  assert.equal(denied.json().error.code, 'NIK_REVEAL_FORBIDDEN')
-  const revealed = await get(`/api/v1/participants/${p.kpj}?reveal=nik`, revealer)
+  assert.equal(denied.json().error.code, 'FORBIDDEN')
+  const revealed = await post(`/api/v1/participants/${p.kpj}/reveal-nik`, undefined, revealer)
   assert.equal(revealed.json().nik, body.nik)
   assert.equal(revealed.json().nikRevealed, true)
 })
@@ -166,7 +167,7 @@ test('bill, pay and read coverage over HTTP; bad inputs answer their codes', asy
   assert.deepEqual(bill.json().periods, ['2025-06', '2025-07'])
   assert.equal(bill.json().amount, 33_600)
 
-  const notice = { paymentCode: bill.json().paymentCode, amount: 33_600, reference: 'BNI-778899', channel: 'bank_va', paidAt: '2025-06-10T03:00:00Z' }
+  const notice = { paymentCode: bill.json().paymentCode, amount: 33_600, reference: 'KAS-778899', channel: 'branch', paidAt: '2025-06-10T03:00:00Z' }
   const wrong = await post('/api/v1/payments', { ...notice, amount: 33_000 })
   assert.equal(wrong.statusCode, 422)
   assert.equal(wrong.json().error.code, 'PAYMENT_AMOUNT_MISMATCH')

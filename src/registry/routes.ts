@@ -141,13 +141,14 @@ export async function participantRoutes(app: App): Promise<void> {
   const write = (req: { actor: import('../platform/actor.ts').Actor }) => ({ db: app.ctx.db, deps: registryDeps(app), actor: req.actor, now: app.ctx.now() })
 
   app.post('/participants', {
-    schema: { tags, summary: 'Register an informal worker (BPU) and issue a KPJ', body: NewParticipant, response: { 201: ParticipantView } },
+    schema: { tags, operationId: 'registerParticipant', summary: 'Register an informal worker (BPU) and issue a KPJ', body: NewParticipant, response: { 201: ParticipantView } },
     config: { access: { roles: [...STAFF_WRITE], write: true } },
   }, async (req, reply) => reply.code(201).send(await participants.registerParticipant(write(req), req.body as Static<typeof NewParticipant>)))
 
   app.get('/participants', {
     schema: {
       tags,
+      operationId: 'searchParticipants',
       summary: 'Search participants by KPJ, NIK, name prefix, village or branch (paginated)',
       querystring: SearchQuery,
       response: { 200: Type.Object({ items: Type.Array(SearchItem), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
@@ -170,36 +171,56 @@ export async function participantRoutes(app: App): Promise<void> {
   app.get('/participants/:kpj', {
     schema: {
       tags,
-      summary: "A participant's card; ?reveal=nik shows the full NIK (needs nik:reveal, audited)",
+      operationId: 'getParticipant',
+      summary: "A participant's card, the NIK masked (POST …/reveal-nik shows it in full)",
       params: KpjParams,
-      querystring: Type.Object({ reveal: Type.Optional(Type.Literal('nik')) }, { additionalProperties: false }),
+      // No query: ?reveal=nik (a GET that revealed) is a 400 naming the field, never a reveal.
+      querystring: Type.Object({}, { additionalProperties: false }),
       response: { 200: ParticipantView },
     },
     config: { access: { roles: 'any-authenticated' } },
   }, async (req) => {
     const { kpj } = req.params as Static<typeof KpjParams>
-    const { reveal } = req.query as { reveal?: 'nik' }
-    return participants.getParticipant({ db: app.ctx.db, deps: registryDeps(app), actor: req.actor }, kpj, { revealNik: reveal === 'nik' })
+    return participants.getParticipant({ db: app.ctx.db, deps: registryDeps(app), actor: req.actor }, kpj)
+  })
+
+  // A reveal is a POST, never a GET (issue 12 §7): it leaves an audit event, and a GET is what a
+  // link or an image on another site makes a signed-in browser send. As a POST it needs the
+  // session's CSRF token (src/auth/plugin.ts); bearer tokens and partner signatures are never sent
+  // by a browser on its own. The answer holds the NIK in clear, so an Idempotency-Key never keeps
+  // it (storeResponse: false).
+  app.post('/participants/:kpj/reveal-nik', {
+    schema: {
+      tags,
+      operationId: 'revealParticipantNik',
+      summary: "A participant's card with the full NIK (needs nik:reveal; every reveal is audited)",
+      params: KpjParams,
+      response: { 200: ParticipantView },
+    },
+    config: { access: { roles: 'any-authenticated', write: false, permission: 'nik:reveal' }, storeResponse: false },
+  }, async (req) => {
+    const { kpj } = req.params as Static<typeof KpjParams>
+    return participants.getParticipant({ db: app.ctx.db, deps: registryDeps(app), actor: req.actor }, kpj, { revealNik: true })
   })
 
   app.patch('/participants/:kpj', {
-    schema: { tags, summary: 'Change contact, address, occupation, declared income or programs (history kept)', params: KpjParams, body: Update, response: { 200: ParticipantView } },
+    schema: { tags, operationId: 'updateParticipant', summary: 'Change contact, address, occupation, declared income or programs (history kept)', params: KpjParams, body: Update, response: { 200: ParticipantView } },
     config: { access: { roles: ['admin', 'branch_officer', 'agent', 'partner', 'participant'], write: true } },
   }, async (req) => participants.updateParticipant(write(req), (req.params as Static<typeof KpjParams>).kpj, req.body as Static<typeof Update>))
 
   app.get('/participants/:kpj/history', {
-    schema: { tags, summary: 'Every change to the participant: who, when, before, after', params: KpjParams, response: { 200: Type.Array(Change) } },
+    schema: { tags, operationId: 'getParticipantHistory', summary: 'Every change to the participant: who, when, before, after', params: KpjParams, response: { 200: Type.Array(Change) } },
     config: { access: { roles: 'any-authenticated' } },
   }, async (req) => participants.participantHistory({ db: app.ctx.db, deps: registryDeps(app), actor: req.actor }, (req.params as Static<typeof KpjParams>).kpj))
 
   app.post('/participants/:kpj/heirs', {
-    schema: { tags, summary: 'Add an heir (ahli waris)', params: KpjParams, body: Heir, response: { 201: HeirView } },
+    schema: { tags, operationId: 'addHeir', summary: 'Add an heir (ahli waris)', params: KpjParams, body: Heir, response: { 201: HeirView } },
     config: { access: { roles: ['admin', 'branch_officer', 'agent', 'participant'], write: true } },
   }, async (req, reply) => reply.code(201).send(await participants.addHeir(write(req), (req.params as Static<typeof KpjParams>).kpj, req.body as Static<typeof Heir>)))
 
   const HeirParams = Type.Object({ kpj: Kpj, heirId: Type.Integer({ minimum: 1 }) })
   app.delete('/participants/:kpj/heirs/:heirId', {
-    schema: { tags, summary: 'Remove an heir (kept in history)', params: HeirParams, response: { 204: Type.Null() } },
+    schema: { tags, operationId: 'removeHeir', summary: 'Remove an heir (kept in history)', params: HeirParams, response: { 204: Type.Null() } },
     config: { access: { roles: ['admin', 'branch_officer', 'agent', 'participant'], write: true } },
   }, async (req, reply) => {
     const { kpj, heirId } = req.params as Static<typeof HeirParams>
