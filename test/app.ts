@@ -27,8 +27,9 @@ export async function testApp(
     JAMSOS_DATA_DIR: path.join(os.tmpdir(), 'jamsos-test-data'),
     ...opts.env,
   })
-  // Requests run as the restricted role, as in production, so row-level security is in force.
-  const appSql = createPool(db.url, { max: 8, role: 'jamsos_app' })
+  // Requests run as the restricted role logged in as itself, as in production, so row-level
+  // security is in force and RESET ROLE leads nowhere.
+  const appSql = createPool(db.appUrl, { max: 8 })
   const ctx: AppContext = {
     db: appSql,
     systemDb: db.sql,

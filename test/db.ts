@@ -2,9 +2,13 @@
 // files run in parallel and never see each other's rows.
 import crypto from 'node:crypto'
 import { createPool, type Sql } from '../src/platform/db.ts'
+import { appLogin } from '../src/platform/app-login.ts'
 
 export interface TestDatabase {
+  /** The owner's (the test cluster's superuser) URL of this database: the system pool's. */
   url: string
+  /** The application role's own login on this database (what request pools use). */
+  appUrl: string
   sql: Sql
   close(): Promise<void>
 }
@@ -38,6 +42,7 @@ export async function testDatabase(): Promise<TestDatabase> {
   const sql = createPool(url, { max: 8 })
   return {
     url,
+    appUrl: appLogin(url).url,
     sql,
     async close() {
       await sql.end({ timeout: 5 })

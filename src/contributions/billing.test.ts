@@ -174,7 +174,7 @@ test('contributions are paid at most 12 months ahead', async () => {
   await assert.rejects(createBill(at('2025-01-06T03:00:00Z'), '10000000000', 1), (e: AppError) => e.code === 'KPJ_INVALID')
 })
 
-test('a late notice and a second bill for the same months: both payments post, each month is held once, by the payment made first', async () => {
+test('a late notice and a second bill for the same months: both payments post, each month is held once, by the payment received first', async () => {
   const p = await member('2024-01-10T02:00:00Z')
   // Bill 1, January–February, paid on 10 January; the bank's notice is late.
   const bill1 = await createBill(at('2024-01-10T03:00:00Z'), p.kpj, 2)
@@ -185,26 +185,29 @@ test('a late notice and a second bill for the same months: both payments post, e
   assert.equal(bill2.amount, 50_400)
   const second = await pay('2024-01-11T04:00:00Z', bill2.paymentCode, 50_400, 'DUP-2')
   assert.deepEqual(second.payment.covered, ['2024-01', '2024-02', '2024-03'])
-  // Bill 1's notice on 12 January: paid before bill 2 was issued, so not superseded; it posts.
+  // Bill 1's notice on 12 January: paid before bill 2 was issued, so not superseded; it posts, but
+  // Jamsos knew of bill 2's payment first, so that one keeps January–March (coverage counts from
+  // when a payment is known: a late notice never moves a month back to an earlier day).
   const first = await pay('2024-01-12T01:00:00Z', bill1.paymentCode, 33_600, 'DUP-1', '2024-01-10T04:00:00Z')
   assert.equal(first.created, true)
-  assert.deepEqual(first.payment.covered, ['2024-01', '2024-02'], 'paid first, so it holds January and February')
-  // Both payments are recorded; the second now holds only March: Rp33,600 of it was overpaid.
+  assert.deepEqual(first.payment.covered, [], 'January and February were held already: Rp33,600 overpaid, to refund')
   const payments = await listPayments(at('2024-01-12T02:00:00Z'), p.kpj)
-  assert.deepEqual(payments.map((x) => [x.reference, x.amount, x.periods, x.covered]), [
-    ['DUP-2', 50_400, ['2024-01', '2024-02', '2024-03'], ['2024-03']],
-    ['DUP-1', 33_600, ['2024-01', '2024-02'], ['2024-01', '2024-02']],
+  assert.deepEqual(payments.map((x) => [x.reference, x.amount, x.periods, x.covered, x.paidAt, x.receivedAt]), [
+    ['DUP-2', 50_400, ['2024-01', '2024-02', '2024-03'], ['2024-01', '2024-02', '2024-03'], '2024-01-11T04:00:00.000Z', '2024-01-11T04:00:00.000Z'],
+    ['DUP-1', 33_600, ['2024-01', '2024-02'], [], '2024-01-10T04:00:00.000Z', '2024-01-12T01:00:00.000Z'],
   ])
-  // Protected from 10 January, the instant of the first payment, through March.
-  const c = await coverage(p.kpj, '2024-01-10')
+  // Protected from 11 January, when Jamsos first knew of a payment, through March; 10 January
+  // stays as it was known then.
+  assert.equal((await coverage(p.kpj, '2024-01-10')).status, 'unpaid')
+  const c = await coverage(p.kpj, '2024-01-11')
   assert.equal(c.status, 'active')
-  assert.equal(c.activeSince, '2024-01-10')
+  assert.equal(c.activeSince, '2024-01-11')
   assert.equal((await coverage(p.kpj, '2024-03-31')).paidThrough, '2024-03')
   assert.deepEqual((await coverage(p.kpj, '2024-04-01')).arrears, ['2024-04'])
   // The same late notice again changes nothing and answers what the payment holds.
   const again = await pay('2024-01-12T03:00:00Z', bill1.paymentCode, 33_600, 'DUP-1', '2024-01-10T04:00:00Z')
   assert.equal(again.created, false)
-  assert.deepEqual(again.payment.covered, ['2024-01', '2024-02'])
+  assert.deepEqual(again.payment.covered, [])
 })
 
 test('the later payment of a month already held covers nothing new and still posts', async () => {
@@ -238,11 +241,13 @@ test('in one batch, both payments of the same months and another member\'s payme
   assert.deepEqual(out.map((o) => (o as PostedPayment).payment.covered), [['2024-04'], ['2024-03'], ['2024-03', '2024-04', '2024-05']])
   assert.ok(out.every((o) => (o as PostedPayment).created))
   assert.equal((await coverage(other.kpj, '2024-05-31')).status, 'active')
-  assert.equal((await coverage(p.kpj, '2024-03-04')).activeSince, '2024-03-04')
+  // The batch reached Jamsos on 6 March: that is when the member's protection is known from.
+  assert.equal((await coverage(p.kpj, '2024-03-05')).status, 'unpaid')
+  assert.equal((await coverage(p.kpj, '2024-03-06')).activeSince, '2024-03-06')
 })
 
 test('a reference already used in another branch is that notice\'s PAYMENT_REFERENCE_CONFLICT; the rest of the batch posts', async () => {
-  const app = createPool(db.url, { max: 2, role: 'jamsos_app' })
+  const app = createPool(db.appUrl, { max: 2 })
   try {
     const officer = (userId: number, branch: string): Actor =>
       ({ ...ANONYMOUS_ACTOR, kind: 'user', userId, name: `officer-${branch}`, role: 'branch_officer', branchCodes: [branch] })
@@ -254,14 +259,14 @@ test('a reference already used in another branch is that notice\'s PAYMENT_REFER
     const as = (who: Actor, now: string) => ({ db: app, actor: who, now: new Date(now), policy, registry: deps })
     const billA = await createBill(as(blitar, '2024-05-06T03:00:00Z'), a.kpj, 1)
     assert.equal(billA.amount, 16_800)
-    await postPayment(as(blitar, '2024-05-06T04:00:00Z'), { paymentCode: billA.paymentCode, amount: 16_800, reference: 'BRI-778899', channel: 'bank_va', paidAt: '2024-05-06T04:00:00Z' })
+    await postPayment(as(blitar, '2024-05-06T04:00:00Z'), { paymentCode: billA.paymentCode, amount: 16_800, reference: 'KAS-778899', channel: 'branch', paidAt: '2024-05-06T04:00:00Z' })
     const billB1 = await createBill(as(surabaya, '2024-05-06T03:00:00Z'), b1.kpj, 2)
     const billB2 = await createBill(as(surabaya, '2024-05-06T03:00:00Z'), b2.kpj, 1)
     const before = [await count('payment'), await count('payment_reference'), await count('coverage_month')]
-    // The Surabaya officer cannot see the Blitar payment holding BRI-778899, but the reference index answers for all.
+    // The Surabaya officer cannot see the Blitar payment holding KAS-778899, but the reference index answers for all.
     const out = await postPayments(as(surabaya, '2024-05-07T01:00:00Z'), [
-      { paymentCode: billB1.paymentCode, amount: 33_600, reference: 'BRI-778899', channel: 'bank_va', paidAt: '2024-05-06T05:00:00Z' },
-      { paymentCode: billB2.paymentCode, amount: 16_800, reference: 'BRI-778900', channel: 'bank_va', paidAt: '2024-05-06T05:00:00Z' },
+      { paymentCode: billB1.paymentCode, amount: 33_600, reference: 'KAS-778899', channel: 'branch', paidAt: '2024-05-06T05:00:00Z' },
+      { paymentCode: billB2.paymentCode, amount: 16_800, reference: 'KAS-778900', channel: 'branch', paidAt: '2024-05-06T05:00:00Z' },
     ])
     assert.ok(out[0] instanceof AppError)
     assert.equal(out[0].code, 'PAYMENT_REFERENCE_CONFLICT')
@@ -270,7 +275,7 @@ test('a reference already used in another branch is that notice\'s PAYMENT_REFER
     assert.deepEqual((out[1] as PostedPayment).payment.covered, ['2024-05'])
     assert.deepEqual([await count('payment'), await count('payment_reference'), await count('coverage_month')], before.map((n, i) => n + [1, 1, 1][i]!))
     // The Blitar officer re-sending its own notice still gets its payment back, unchanged.
-    const again = await postPayment(as(blitar, '2024-05-07T02:00:00Z'), { paymentCode: billA.paymentCode, amount: 16_800, reference: 'BRI-778899', channel: 'bank_va', paidAt: '2024-05-06T04:00:00Z' })
+    const again = await postPayment(as(blitar, '2024-05-07T02:00:00Z'), { paymentCode: billA.paymentCode, amount: 16_800, reference: 'KAS-778899', channel: 'branch', paidAt: '2024-05-06T04:00:00Z' })
     assert.equal(again.created, false)
     assert.deepEqual(again.payment.covered, ['2024-05'])
   } finally {

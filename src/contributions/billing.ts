@@ -9,6 +9,7 @@ import { billStartFor, recordPaidMonths, type CoveragePolicy } from '../coverage
 import { kpjFromId, MAX_BILL_SEQ, participantsById, participantIdForKpj, paymentCodeFor, parsePaymentCode, occupationGroupOf, type RegistryDeps } from '../registry/index.ts'
 import { recordAudit } from '../audit/index.ts'
 import { billExpiry, billPeriods, priceBill, type BillLine } from './bills.ts'
+import { BINDABLE_KINDS, channelFor, type PaymentChannel } from './channels.ts'
 import { ContributionErrors as C } from './errors.ts'
 import * as q from './queries.ts'
 
@@ -147,8 +148,19 @@ export interface PaymentNotice {
   paymentCode: string
   amount: number
   reference: string
-  channel: string
+  /**
+   * Where the money was paid (payment_channel). A partner key posts as its partner's channel and
+   * may leave it out; see channels.ts for who may post which.
+   */
+  channel?: string
+  /** When the payer paid, as the channel says: information, within the settlement tolerance. */
   paidAt: string
+  /**
+   * When Jamsos received the notice: coverage counts the payment as known from then. Set from the
+   * server's clock (`now`) for every caller; only Jamsos's own history imports (the system actor)
+   * may give a past instant, so that an imported history is known when it happened.
+   */
+  receivedAt?: string
 }
 
 export interface PaymentView {
@@ -176,12 +188,19 @@ export interface PostedPayment {
 
 // A channel's clock may run a little ahead of ours; more than this is a wrong timestamp.
 const CLOCK_SKEW_MS = 5 * 60_000
+const DAY_MS = 86_400_000
+
+/** JAMSOS_PAYMENT_SETTLEMENT_DAYS' default: see Config.paymentSettlementDays and docs/coverage.md. */
+export const DEFAULT_SETTLEMENT_DAYS = 7
+
+/** Who posts, when, and how late a channel's notice may arrive after the payment it reports. */
+export type PostingContext = Omit<BillingContext, 'policy' | 'registry'> & { settlementDays?: number }
 
 /**
  * Posts a payment against its bill. The same notification twice (same reference and channel)
  * changes nothing and answers the first payment; the amount must match the bill exactly.
  */
-export async function postPayment(c: Omit<BillingContext, 'policy' | 'registry'>, n: PaymentNotice): Promise<PostedPayment> {
+export async function postPayment(c: PostingContext, n: PaymentNotice): Promise<PostedPayment> {
   const [outcome] = await postPayments(c, [n], { audit: 'each' })
   if (outcome instanceof AppError) throw outcome
   return outcome!
@@ -193,18 +212,40 @@ export async function postPayment(c: Omit<BillingContext, 'policy' | 'registry'>
  * earlier twin, or fails with its own AppError; the ones that post are written together.
  */
 export async function postPayments(
-  c: Omit<BillingContext, 'policy' | 'registry'>,
+  c: PostingContext,
   notices: PaymentNotice[],
   opts: { audit: 'each' | 'batch' } = { audit: 'batch' },
 ): Promise<(PostedPayment | AppError)[]> {
   const out: (PostedPayment | AppError | undefined)[] = new Array(notices.length)
-  const parsed = notices.map((n, i) => {
+  const settlementMs = (c.settlementDays ?? DEFAULT_SETTLEMENT_DAYS) * DAY_MS
+  const instant = (text: string, field: string) => {
+    const d = new Date(text)
+    if (Number.isNaN(d.getTime())) throw AppError.field(C.PAYMENT_DATE_INVALID, field, 'not a date-time')
+    return d
+  }
+  const checked = notices.map((n, i) => {
     try {
       const code = parsePaymentCode(n.paymentCode)
-      const paidAt = new Date(n.paidAt)
-      if (Number.isNaN(paidAt.getTime())) throw AppError.field(C.PAYMENT_DATE_INVALID, 'paidAt', 'not a date-time')
-      if (paidAt.getTime() > c.now.getTime() + CLOCK_SKEW_MS) throw AppError.field(C.PAYMENT_DATE_INVALID, 'paidAt', `${n.paidAt} is in the future`)
-      return { i, n, ...code, paidAt, reference: n.reference.trim() }
+      const paidAt = instant(n.paidAt, 'paidAt')
+      // Coverage counts a payment from when Jamsos received it (issue 12, item 7: a payment posted
+      // today with yesterday's paidAt made yesterday covered after the fact). Only Jamsos's own
+      // history imports may say a payment was received in the past.
+      let receivedAt = c.now
+      if (n.receivedAt !== undefined) {
+        if (c.actor.kind !== 'system') throw new Error('receivedAt is set by Jamsos itself; only its history imports (the system actor) may give one')
+        receivedAt = instant(n.receivedAt, 'receivedAt')
+        if (receivedAt.getTime() > c.now.getTime() + CLOCK_SKEW_MS) throw AppError.field(C.PAYMENT_DATE_INVALID, 'receivedAt', `${n.receivedAt} is in the future`)
+      }
+      if (paidAt.getTime() > receivedAt.getTime() + CLOCK_SKEW_MS) {
+        throw AppError.field(C.PAYMENT_DATE_INVALID, 'paidAt', n.receivedAt === undefined ? `${n.paidAt} is in the future` : `${n.paidAt} is after the notice was received (${n.receivedAt})`)
+      }
+      // The payer's paidAt is information (and decides whether the bill was still payable), within
+      // the settlement tolerance: a bank settles a day or two late, never weeks.
+      if (paidAt.getTime() < receivedAt.getTime() - settlementMs) {
+        throw AppError.field(C.PAYMENT_DATE_INVALID, 'paidAt',
+          `${n.paidAt} is more than ${settlementMs / DAY_MS} days before the notice reached Jamsos (${receivedAt.toISOString()}); JAMSOS_PAYMENT_SETTLEMENT_DAYS`)
+      }
+      return { i, n, ...code, paidAt, receivedAt, reference: n.reference.trim() }
     } catch (e) {
       if (!(e instanceof AppError)) throw e
       out[i] = e
@@ -213,22 +254,33 @@ export async function postPayments(
   }).filter((p) => p !== undefined)
 
   return withActor(c.db, c.actor, async (tx) => {
+    // The channel follows from the caller's credential (channels.ts): a notice naming one the
+    // caller may not post as is refused on its own, before its reference is looked at.
+    const named = [...new Set(checked.map((p) => p.n.channel).filter((ch): ch is string => typeof ch === 'string'))]
+    const loaded = await q.channelsForPosting(tx, named, c.actor.partnerId)
+    const known = new Map<string, PaymentChannel>(loaded.channels.map((r) => [r.code, { code: r.code, kind: r.kind, userRoles: r.user_roles as PaymentChannel['userRoles'] }]))
+    const parsed: (typeof checked[number] & { channel: string })[] = []
+    for (const p of checked) {
+      const channel = channelFor(c.actor, p.n.channel, known, loaded.bound)
+      if (channel instanceof AppError) out[p.i] = channel
+      else parsed.push({ ...p, channel })
+    }
     const participantIds = [...new Set(parsed.map((p) => p.participantId))]
     // Locking the participants serialises payments and bills of each member.
     const rows = new Map((await participantsById(tx, participantIds, { forUpdate: true })).map((r) => [r.id, r]))
-    const seen = await q.findPaymentReferences(tx, parsed.map((p) => ({ reference: p.reference, channel: p.n.channel })))
+    const seen = await q.findPaymentReferences(tx, parsed.map((p) => ({ reference: p.reference, channel: p.channel })))
     const bills = await q.billsForPosting(tx, parsed.map((p) => ({ participantId: p.participantId, seq: p.seq, paidAt: p.paidAt })))
     const accepted: (typeof parsed[number] & { bill: q.BillForPosting })[] = []
     const inBatch = new Set<string>()
     for (const p of parsed) {
       const { n } = p
-      const twin = seen.get(`${p.reference}\u0000${n.channel}`)
+      const twin = seen.get(`${p.reference}\u0000${p.channel}`)
       if (twin) {
         // A twin out of the caller's scope is never this caller's notice: it names a bill the
         // caller cannot see, so it is a conflict like any other reuse, and nothing about it is told.
         out[p.i] = twin.visible && twin.payment_code === n.paymentCode && twin.amount === n.amount
           ? { payment: paymentView(kpjFromId(twin.participant_id), twin, twin), created: false }
-          : AppError.field(C.PAYMENT_REFERENCE_CONFLICT, 'reference', `reference ${n.reference} on channel ${n.channel} was already used for another payment`)
+          : AppError.field(C.PAYMENT_REFERENCE_CONFLICT, 'reference', `reference ${n.reference} on channel ${p.channel} was already used for another payment`)
         continue
       }
       const bill = bills.get(`${p.participantId}:${p.seq}`)
@@ -243,28 +295,30 @@ export async function postPayments(
           fields: [{ path: 'amount', code: C.PAYMENT_AMOUNT_MISMATCH, reason: `the bill is Rp${bill.amount}, the payment Rp${n.amount}` }],
           details: { expected: bill.amount },
         }))
-      } else if (inBatch.has(`${p.reference}\u0000${n.channel}`)) {
+      } else if (inBatch.has(`${p.reference}\u0000${p.channel}`)) {
         fail(AppError.field(C.PAYMENT_REFERENCE_CONFLICT, 'reference', `reference ${n.reference} appears twice in one batch`))
       } else {
         inBatch.add(n.paymentCode)
-        inBatch.add(`${p.reference}\u0000${n.channel}`)
+        inBatch.add(`${p.reference}\u0000${p.channel}`)
         accepted.push({ ...p, bill })
       }
     }
     if (accepted.length) {
       const payments = await q.insertPayments(tx, accepted.map((a) => ({
-        participantId: a.participantId, billId: a.bill.id, amount: a.n.amount, reference: a.reference, channel: a.n.channel, paidAt: a.paidAt, receivedAt: c.now,
+        participantId: a.participantId, billId: a.bill.id, amount: a.n.amount, reference: a.reference, channel: a.channel, paidAt: a.paidAt, receivedAt: a.receivedAt,
       })))
       const claimed = await q.claimPaymentReferences(tx, payments.map((p) => ({ reference: p.reference, channel: p.channel, participantId: p.participant_id, paymentId: p.id })))
       if (claimed !== payments.length) {
         // A concurrent twin took a reference between our read and write: roll back, the caller retries.
         throw new AppError(C.PAYMENT_REFERENCE_CONFLICT, { reason: 'a payment with the same reference was posted concurrently; retry' })
       }
-      const months: { participantId: number; period: string; amount: number; paymentId: number; paidAt: Date }[] = []
+      const months: { participantId: number; period: string; amount: number; paymentId: number; paidAt: Date; knownAt: Date }[] = []
       accepted.forEach((a, k) => {
         const perPeriod = new Map<string, number>()
         for (const l of a.bill.lines) perPeriod.set(l.period, (perPeriod.get(l.period) ?? 0) + l.amount)
-        for (const period of a.bill.periods) months.push({ participantId: a.participantId, period, amount: perPeriod.get(period) ?? 0, paymentId: payments[k]!.id, paidAt: a.paidAt })
+        for (const period of a.bill.periods) {
+          months.push({ participantId: a.participantId, period, amount: perPeriod.get(period) ?? 0, paymentId: payments[k]!.id, paidAt: a.paidAt, knownAt: a.receivedAt })
+        }
       })
       const held = await recordPaidMonths(tx, months)
       accepted.forEach((a, k) => {
@@ -277,16 +331,19 @@ export async function postPayments(
           await recordAudit(tx, c.actor, {
             action: 'payment.post',
             entityType: 'payment',
-            entityId: `${a.n.channel}:${a.reference}`,
+            entityId: `${a.channel}:${a.reference}`,
             branchCode: row.branch_code,
-            after: { kpj: row.kpj, paymentCode: a.n.paymentCode, amount: a.n.amount, periods: a.bill.periods, covered: (out[a.i] as PostedPayment).payment.covered, paidAt: a.paidAt.toISOString() },
+            after: {
+              kpj: row.kpj, paymentCode: a.n.paymentCode, amount: a.n.amount, channel: a.channel, periods: a.bill.periods,
+              covered: (out[a.i] as PostedPayment).payment.covered, paidAt: a.paidAt.toISOString(), receivedAt: a.receivedAt.toISOString(),
+            },
           })
         }
       } else {
         await recordAudit(tx, c.actor, {
           action: 'payment.post_batch',
           entityType: 'payment_batch',
-          entityId: `${accepted[0]!.n.channel}:${accepted[0]!.reference}..${accepted.length}`,
+          entityId: `${accepted[0]!.channel}:${accepted[0]!.reference}..${accepted.length}`,
           after: { count: accepted.length, total: accepted.reduce((s, a) => s + a.n.amount, 0) },
         })
       }
@@ -314,5 +371,56 @@ export async function listPayments(c: Omit<BillingContext, 'policy' | 'registry'
   return withActor(c.db, c.actor, async (tx) => {
     const { id } = await participantIdForKpj(tx, kpj)
     return (await q.listPayments(tx, id)).map((p) => paymentView(kpj, p, p))
+  })
+}
+
+export interface PaymentChannelView {
+  code: string
+  kind: PaymentChannel['kind']
+  nameId: string
+  nameEn: string
+  /** Roles of signed-in users who may post it (counter channels); bank and partner channels are posted by their bound partner key. */
+  userRoles: string[]
+}
+
+const channelView = (r: q.PaymentChannelRow): PaymentChannelView => ({ code: r.code, kind: r.kind, nameId: r.name_id, nameEn: r.name_en, userRoles: r.user_roles })
+
+export async function listPaymentChannels(c: { db: Db; actor: Actor }): Promise<PaymentChannelView[]> {
+  return withActor(c.db, c.actor, async (tx) => (await q.listPaymentChannels(tx)).map(channelView))
+}
+
+export interface PartnerChannelView {
+  partnerId: number
+  channel: PaymentChannelView
+  boundAt: string
+}
+
+/**
+ * Binds a partner (all its keys, present and future) to the bank or partner channel it posts as.
+ * One partner per channel: only the bank's own integration posts as the bank. Audited.
+ */
+export async function bindPartnerPaymentChannel(c: { db: Db; actor: Actor; now: Date }, partnerId: number, code: string): Promise<PartnerChannelView> {
+  return withActor(c.db, c.actor, async (tx) => {
+    const channel = await q.findPaymentChannel(tx, code)
+    if (!channel) throw AppError.field(C.PAYMENT_CHANNEL_UNKNOWN, 'channel', `"${code}" is not a payment channel`)
+    if (!BINDABLE_KINDS.includes(channel.kind)) {
+      throw AppError.field(C.PAYMENT_CHANNEL_NOT_BINDABLE, 'channel', `"${code}" is a ${channel.kind} channel; a partner posts as a bank or partner channel`)
+    }
+    const before = await q.partnerChannel(tx, partnerId, { forUpdate: true })
+    let bound: q.PartnerChannelRow
+    try {
+      bound = await q.bindPartnerChannel(tx, { partnerId, channel: code, at: c.now, by: c.actor.userId })
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505') throw AppError.field(C.PAYMENT_CHANNEL_TAKEN, 'channel', `channel "${code}" is bound to another partner`)
+      throw e
+    }
+    await recordAudit(tx, c.actor, {
+      action: 'partner.payment_channel_bind',
+      entityType: 'partner',
+      entityId: partnerId,
+      before: before ? { channel: before.channel } : null,
+      after: { channel: code },
+    })
+    return { partnerId, channel: channelView(channel), boundAt: bound.bound_at.toISOString() }
   })
 }

@@ -11,5 +11,9 @@ export const ContributionErrors = defineErrors({
   PAYMENT_AMOUNT_MISMATCH: { status: 422, id: 'Jumlah pembayaran tidak sama dengan tagihan', en: 'The amount paid does not match the bill' },
   PAYMENT_REFERENCE_CONFLICT: { status: 409, id: 'Nomor referensi pembayaran sudah dipakai untuk pembayaran lain', en: 'The payment reference was already used for a different payment' },
   PAYMENT_DATE_INVALID: { status: 400, id: 'Waktu pembayaran tidak masuk akal', en: 'The payment time is not plausible' },
+  PAYMENT_CHANNEL_UNKNOWN: { status: 400, id: 'Kanal pembayaran tidak dikenal', en: 'Not a known payment channel' },
+  PAYMENT_CHANNEL_FORBIDDEN: { status: 403, id: 'Tidak berwenang mencatat pembayaran melalui kanal ini', en: 'Not allowed to post payments as this channel' },
+  PAYMENT_CHANNEL_TAKEN: { status: 409, id: 'Kanal pembayaran sudah terikat pada mitra lain', en: 'The payment channel is already bound to another partner' },
+  PAYMENT_CHANNEL_NOT_BINDABLE: { status: 400, id: 'Kanal ini tidak dapat diikat pada mitra', en: 'This channel cannot be bound to a partner' },
   PARTICIPANT_NOT_BILLABLE: { status: 422, id: 'Peserta tidak dapat ditagih', en: 'The participant cannot be billed' },
 })

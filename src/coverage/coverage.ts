@@ -5,18 +5,19 @@ import { coverageAt, paidMonthsKnownOn, type CoverageChange, type CoveragePolicy
 import * as q from './queries.ts'
 
 export async function paidMonthsOf(db: Db, participantId: number): Promise<PaidMonth[]> {
-  return (await q.paidMonths(db, participantId)).map((r) => ({ period: r.period, paidAt: r.paid_at }))
+  return (await q.paidMonths(db, participantId)).map((r) => ({ period: r.period, knownAt: r.known_at }))
 }
 
 /**
- * Records the months payments cover, each stamped with the instant it was paid, and answers the
- * months each payment now holds, by payment id. A month already held by an earlier payment stays
- * with it (a month paid twice covers once: queries.ts), so a payment may hold fewer months than
- * its bill lists, or none.
+ * Records the months payments cover, each stamped with the instant Jamsos received the payment
+ * (knownAt: coverage counts it from then) and the instant the payer says it was paid (paidAt,
+ * kept as information), and answers the months each payment now holds, by payment id. A month
+ * already held by a payment received earlier stays with it (a month paid twice covers once:
+ * queries.ts), so a payment may hold fewer months than its bill lists, or none.
  */
 export async function recordPaidMonths(
   db: Db,
-  months: { participantId: number; period: YearMonth; amount: number; paymentId: number; paidAt: Date }[],
+  months: { participantId: number; period: YearMonth; amount: number; paymentId: number; paidAt: Date; knownAt: Date }[],
 ): Promise<Map<number, YearMonth[]>> {
   const held = new Map<number, YearMonth[]>()
   for (const r of await q.insertCoverageMonths(db, months)) held.set(r.payment_id, [...(held.get(r.payment_id) ?? []), r.period].sort())

@@ -6,7 +6,7 @@ import { coverageHistory, coverageOn, nextBillStart, type CoverageStatus, type P
 
 /** The months from..to, all paid in one payment at `at` (an ISO instant). */
 function pay(from: string, to: string, at: string): PaidMonth[] {
-  return monthRange(from, to).map((period) => ({ period, paidAt: new Date(at) }))
+  return monthRange(from, to).map((period) => ({ period, knownAt: new Date(at) }))
 }
 
 const NONE: CoverageStatus = {
@@ -200,9 +200,9 @@ test('a month paid ahead of the first protected month: unpaid until it begins', 
 })
 
 test('a first payment for a month already past is credited from the month it is made in', () => {
-  const paidAt = new Date('2024-04-02T03:00:00Z')
+  const knownAt = new Date('2024-04-02T03:00:00Z')
   // The rule reads the stored bill period March as April, so the member is not "in grace" after paying.
-  assert.deepEqual(coverageOn([{ period: '2024-03', paidAt }], '2024-04-02'), { ...NONE, status: 'active', paidThrough: '2024-04', activeSince: '2024-04-02' })
+  assert.deepEqual(coverageOn([{ period: '2024-03', knownAt }], '2024-04-02'), { ...NONE, status: 'active', paidThrough: '2024-04', activeSince: '2024-04-02' })
 })
 
 test('grace months are policy: 0 lapses at once, 1 gives one month', () => {

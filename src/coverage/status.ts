@@ -4,8 +4,8 @@
 // 22/PERDIR.02/072022: arrears can be paid up to 3 months after protection ends, and more than 3
 // consecutive unpaid months end the membership. Our reading, with M the month of the date asked
 // about and L the latest paid month before M:
-//   active  M is paid (the payment known on that date: a member is protected from the moment
-//           they pay, never backwards);
+//   active  M is paid (by a payment known on that date: a member is protected from the moment
+//           Jamsos knows of the payment, never backwards);
 //   grace   M is unpaid and M − L ≤ graceMonths: the arrears L+1..M may still be paid;
 //   lapsed  M is unpaid and M − L > graceMonths: the membership has ended;
 //   unpaid  no month is paid yet.
@@ -18,9 +18,12 @@
 // (credit, applied when the stored months are read back: coverage_month keeps the bill's periods);
 // a payment after a lapse is a reactivation, not arrears.
 //
-// Only payments known on the date asked about count (their Jakarta date ≤ that date), so the
-// status on any past date is answered as it stood then, and the history below is the same rule
-// evaluated at every moment it can change: the 1st of each month (time) and each payment.
+// Only payments known on the date asked about count (the Jakarta date Jamsos received them ≤ that
+// date), so the status on any past date is answered as it stood then, and the history below is the
+// same rule evaluated at every moment it can change: the 1st of each month (time) and each payment.
+// "Known" is when Jamsos received the payment, never the paidAt a channel reports (issue 12, item
+// 7: a payment posted today with yesterday's paidAt made yesterday covered after the fact, say the
+// day of an accident). A payment counts in the month it is received, also for arrears.
 import { AppError } from '../platform/errors.ts'
 import {
   addMonths,
@@ -39,7 +42,8 @@ import { CoverageErrors } from './errors.ts'
 
 export interface PaidMonth {
   period: YearMonth
-  paidAt: Date
+  /** When Jamsos received the payment that holds the month (coverage_month.known_at). */
+  knownAt: Date
 }
 
 export interface CoveragePolicy {
@@ -228,18 +232,18 @@ interface Payment {
   periods: YearMonth[]
 }
 
-/** The paid months known on `on`: paid on or before that Jakarta date. */
+/** The paid months known on `on`: received by Jamsos on or before that Jakarta date. */
 export function paidMonthsKnownOn(paid: PaidMonth[], on: IsoDate): PaidMonth[] {
-  return paid.filter((p) => jakartaDate(p.paidAt) <= on)
+  return paid.filter((p) => jakartaDate(p.knownAt) <= on)
 }
 
-/** The payments known on `on`, one per instant (a bill's months share their paidAt), oldest first. */
+/** The payments known on `on`, one per instant (a bill's months share their knownAt), oldest first. */
 function paymentsKnownOn(paid: PaidMonth[], on: IsoDate): Payment[] {
   const byInstant = new Map<number, Payment>()
   for (const p of paidMonthsKnownOn(paid, on)) {
     if (!isYearMonth(p.period)) throw new Error(`paid period "${p.period}" is not YYYY-MM`)
-    const date = jakartaDate(p.paidAt)
-    const at = p.paidAt.getTime()
+    const date = jakartaDate(p.knownAt)
+    const at = p.knownAt.getTime()
     const payment = byInstant.get(at) ?? { at, date, periods: [] }
     payment.periods.push(p.period)
     byInstant.set(at, payment)

@@ -127,10 +127,13 @@ async function prepareChunk(
       lastPaidAt = pay.paidAt.getTime()
       seq++
       bills.push({ participantId, seq, periods, amount: priced.amount, lines: priced.lines, issuedAt })
+      // A history import: each payment was known when it was made (receivedAt), a past instant only
+      // Jamsos's own imports may give (the system actor; contributions/billing.ts postPayments).
+      const at = pay.paidAt.toISOString()
       notices.push({
-        notice: { amount: priced.amount, reference: `DEMO-${participantId}-${seq}`, channel: pay.channel, paidAt: pay.paidAt.toISOString() },
+        notice: { amount: priced.amount, reference: `DEMO-${participantId}-${seq}`, channel: pay.channel, paidAt: at, receivedAt: at },
       })
-      for (const period of periods) paid.push({ period, paidAt: pay.paidAt })
+      for (const period of periods) paid.push({ period, knownAt: pay.paidAt })
     }
   })
   return { bills, notices }

@@ -12,6 +12,11 @@ export interface Config {
   host: string
   /** External PostgreSQL; when unset the embedded server under dataDir is used. */
   databaseUrl: string | undefined
+  /**
+   * With DATABASE_URL: the request pool's own login, a role that is (or is in) jamsos_app
+   * (JAMSOS_APP_DATABASE_URL). Unset, Jamsos gives jamsos_app a login itself (platform/app-login.ts).
+   */
+  appDatabaseUrl: string | undefined
   /** Where the embedded PostgreSQL cluster, development keys and instance files live. */
   dataDir: string
   /** Load synthetic demo participants on first start (JAMSOS_DEMO, default on). */
@@ -49,6 +54,19 @@ export interface Config {
    * 3/6/12-month rule is UNCONFIRMED, so the allowed set is configuration. JAMSOS_BILL_MONTHS.
    */
   billMonths: number[]
+  /**
+   * How long before Jamsos receives a payment notice the payment may say it was made
+   * (JAMSOS_PAYMENT_SETTLEMENT_DAYS, default 7): banks settle a day or two late, longer over
+   * holidays. Coverage counts a payment from when it was received; docs/coverage.md.
+   */
+  paymentSettlementDays: number
+  /**
+   * Registrations of a NIK registered outside the caller's scope, per caller, within
+   * duplicateProbeWindowMinutes, before that caller's registrations are refused for a while
+   * (JAMSOS_DUPLICATE_PROBE_LIMIT, default 20; JAMSOS_DUPLICATE_PROBE_WINDOW_MINUTES, default 60).
+   */
+  duplicateProbeLimit: number
+  duplicateProbeWindowMinutes: number
 }
 
 // fileURLToPath, not URL.pathname: a path with a space or non-ASCII letters stays a real path.
@@ -108,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: int('PORT', env.PORT, 3000),
     host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
+    appDatabaseUrl: env.JAMSOS_APP_DATABASE_URL || undefined,
     dataDir: path.resolve(env.JAMSOS_DATA_DIR || '.jamsos'),
     demo: flag(env.JAMSOS_DEMO, true),
     demoParticipants: int('JAMSOS_DEMO_PARTICIPANTS', env.JAMSOS_DEMO_PARTICIPANTS, 20_000),
@@ -121,5 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scryptCost: scryptCost(env.JAMSOS_SCRYPT_COST),
     graceMonths: int('JAMSOS_GRACE_MONTHS', env.JAMSOS_GRACE_MONTHS, 3),
     billMonths: monthsList(env.JAMSOS_BILL_MONTHS),
+    paymentSettlementDays: int('JAMSOS_PAYMENT_SETTLEMENT_DAYS', env.JAMSOS_PAYMENT_SETTLEMENT_DAYS, 7),
+    duplicateProbeLimit: int('JAMSOS_DUPLICATE_PROBE_LIMIT', env.JAMSOS_DUPLICATE_PROBE_LIMIT, 20),
+    duplicateProbeWindowMinutes: int('JAMSOS_DUPLICATE_PROBE_WINDOW_MINUTES', env.JAMSOS_DUPLICATE_PROBE_WINDOW_MINUTES, 60),
   }
 }

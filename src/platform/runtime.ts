@@ -2,8 +2,9 @@
 // cluster under the data folder (started here, or the one a running Jamsos already holds).
 import type { Config } from './config.ts'
 import { createPool, type Sql } from './db.ts'
-import { startEmbedded, type Running } from './embedded-pg.ts'
+import { startEmbedded, type Running, type Supervision } from './embedded-pg.ts'
 import { migrate } from './migrate.ts'
+import { appLogin, checkAppSession, ensureAppLogin } from './app-login.ts'
 import type { Logger } from './log.ts'
 
 export interface Database {
@@ -23,6 +24,8 @@ export interface OpenOptions {
   /** Extra settings for an embedded cluster this call starts. */
   settings?: Record<string, string>
   poolSize?: number
+  /** Restart an embedded cluster this call starts when its postmaster dies (the server). */
+  supervise?: Supervision
 }
 
 export async function openDatabase(config: Config, opts: OpenOptions = {}): Promise<Database> {
@@ -32,6 +35,7 @@ export async function openDatabase(config: Config, opts: OpenOptions = {}): Prom
     embedded = await startEmbedded(config.dataDir, {
       exclusive: opts.exclusive ?? false,
       ...(opts.settings ? { settings: opts.settings } : {}),
+      ...(opts.supervise ? { supervise: opts.supervise } : {}),
       log: (line) => opts.log?.debug({ pg: line }, 'postgres'),
     })
     url = embedded.url
@@ -39,8 +43,9 @@ export async function openDatabase(config: Config, opts: OpenOptions = {}): Prom
     else opts.log?.info({ port: embedded.port }, 'using the PostgreSQL of the running Jamsos instance')
   }
   const system = createPool(url, { max: 4 })
-  // Requests run as the restricted role: row-level security applies to it (migration 0006).
-  const app = createPool(url, { max: opts.poolSize ?? 20, role: 'jamsos_app' })
+  // Requests run as the restricted role, logged in as itself (app-login.ts, migration 0010):
+  // row-level security applies to it, and there is no other role to RESET ROLE to.
+  const app = createPool(appLogin(url, { appDatabaseUrl: config.appDatabaseUrl, external: !embedded }).url, { max: opts.poolSize ?? 20 })
   let closed = false
   return {
     url,
@@ -64,6 +69,9 @@ export async function openMigrated(config: Config, opts: OpenOptions = {}): Prom
   try {
     const applied = await migrate(db.system)
     if (applied.length) opts.log?.info({ applied }, 'migrations applied')
+    // The migrations create jamsos_app; its login is set (or checked) after them.
+    await ensureAppLogin(db.system, appLogin(db.url, { appDatabaseUrl: config.appDatabaseUrl, external: !db.embedded }))
+    await checkAppSession(db.app)
   } catch (e) {
     await db.close()
     throw e

@@ -29,6 +29,11 @@ export const RegistryErrors = defineErrors({
   ECOSYSTEM_UNKNOWN: { status: 400, id: 'Ekosistem tidak dikenal', en: 'Not a known ecosystem' },
   CHANNEL_UNKNOWN: { status: 400, id: 'Kanal pendaftaran tidak dikenal', en: 'Not a known registration channel' },
   DUPLICATE_PARTICIPANT: { status: 409, id: 'NIK sudah terdaftar sebagai peserta', en: 'The NIK is already registered' },
+  REGISTRATION_THROTTLED: {
+    status: 429,
+    id: 'Terlalu banyak pendaftaran NIK yang sudah terdaftar di luar wilayah Anda; coba lagi nanti',
+    en: 'Too many registrations of NIKs already registered outside your scope; try again later',
+  },
   PARTICIPANT_NOT_FOUND: { status: 404, id: 'Peserta tidak ditemukan', en: 'No such participant' },
   HEIR_NOT_FOUND: { status: 404, id: 'Ahli waris tidak ditemukan', en: 'No such heir' },
   VERSION_CONFLICT: { status: 409, id: 'Data sudah diubah orang lain, muat ulang lalu coba lagi', en: 'The record was changed by someone else; reload and try again' },

@@ -113,8 +113,8 @@ test('search finds by KPJ, NIK, accent- and case-insensitive name prefix, villag
   assert.deepEqual(await names({ query: a.kpj }), [a.kpj])
   const nikOfB = (await getParticipant(ctx(), b.kpj, { revealNik: true })).nik
   assert.deepEqual(await names({ query: nikOfB }), [b.kpj])
-  // Ids come from a cached sequence, so a page follows id order, not the order of registration.
-  const both = [a.kpj, b.kpj].sort()
+  // A name search pages in folded-name order: "noman putra" before "noman segara".
+  const both = [b.kpj, a.kpj]
   assert.deepEqual(await names({ query: 'noman' }), both)
   assert.deepEqual(await names({ name: 'noman s' }), [a.kpj])
   assert.deepEqual(await names({ name: 'noman', villageCode: KOTA_BLITAR_VILLAGE }), [b.kpj])
@@ -154,6 +154,20 @@ test('changes keep their history: who, when, before and after; a move changes th
   // The same phone rule as registration: +62 forms are accepted and normalised, a landline is not.
   await assert.rejects(updateParticipant(ctx(), p.kpj, { phone: '0342-801234' }), (e: AppError) => e.code === 'PHONE_INVALID' && e.fields[0]!.path === 'phone')
   assert.equal((await getParticipant(ctx(), p.kpj)).monthlyIncome, 2_500_000)
+})
+
+test('the "registered" history entry carries the phone and address given at registration, changed or not since', async () => {
+  const unchanged = await registerParticipant(ctx(), registration({ phone: '+62 813-3344-5566', address: 'Dusun Krajan RT 01/RW 02' }))
+  const [registered] = await participantHistory(ctx(), unchanged.kpj)
+  assert.equal(registered!.kind, 'registered')
+  assert.deepEqual([registered!.after.phone, registered!.after.address], ['081333445566', 'Dusun Krajan RT 01/RW 02'])
+
+  const moved = await registerParticipant(ctx(), registration({ address: 'Jl. Raya Jaten No. 12' }))
+  await updateParticipant({ ...ctx(), now: new Date('2025-07-01T02:00:00Z') }, moved.kpj, { address: 'Jl. Kenanga 5', phone: '081299990000' })
+  const history = await participantHistory(ctx(), moved.kpj)
+  assert.deepEqual(history.map((h) => h.kind), ['registered', 'contact', 'address'])
+  assert.deepEqual([history[0]!.after.phone, history[0]!.after.address], ['081234567890', 'Jl. Raya Jaten No. 12'], 'as registered, not as today')
+  assert.deepEqual(history[2]!.after, { address: 'Jl. Kenanga 5', villageCode: JATEN, branchCode: 'KC3505' })
 })
 
 test('heirs are added and removed with history', async () => {
