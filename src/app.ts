@@ -11,10 +11,29 @@ import { contributionRoutes } from './contributions/index.ts'
 import { coverageRoutes } from './coverage/index.ts'
 import { authRoutes, ensureAdmin, securityPlugin } from './auth/index.ts'
 import { auditRoutes } from './audit/index.ts'
+import { ensureQueues, jobRoutes, startJobRunner, type JobHandler, type JobRunner, type JobType } from './jobs/index.ts'
+import { DELIVER_OUTBOX_EVENT, logSink, outboxDelivery } from './outbox/index.ts'
 
-/** Reference data every database needs (regions, branch offices); idempotent. */
+/** Every job type, so its queue exists before anything enqueues one (CLI commands included). */
+export const JOB_TYPES: readonly JobType<object>[] = [DELIVER_OUTBOX_EVENT]
+
+/** Reference data every database needs (regions, branch offices), and the job queues; idempotent. */
 export async function loadReferenceData(sql: Sql, config: Config): Promise<void> {
   await loadRegionData(sql, config.branchesFile)
+  await ensureQueues(sql, JOB_TYPES)
+}
+
+/**
+ * What the server's job runner does, job type by job type. Outbox events go to the in-process log
+ * sink until partner webhooks arrive (they will be another sink).
+ */
+export function jobHandlers(ctx: AppContext, log: Logger): JobHandler[] {
+  return [outboxDelivery(ctx.systemDb, [logSink(log)])]
+}
+
+/** Starts the job runner of `jamsos start` on a small pool of its own (the owner's URL). */
+export async function startJobs(ctx: AppContext, ownerUrl: string, log: Logger): Promise<JobRunner> {
+  return startJobRunner({ url: ownerUrl, handlers: jobHandlers(ctx, log), log })
 }
 
 /**
@@ -38,6 +57,7 @@ export async function buildApp(ctx: AppContext, logger: Logger, opts: { ready?: 
     routes: async (api) => {
       await api.register(authRoutes)
       await api.register(auditRoutes)
+      await api.register(jobRoutes)
       await api.register(regionRoutes)
       await api.register(programRoutes)
       await api.register(participantRoutes)

@@ -10,6 +10,7 @@ import { SYSTEM_ACTOR, type Actor } from './platform/actor.ts'
 import type { AppContext } from './platform/http.ts'
 import { userCommands } from './auth/index.ts'
 import { auditCommands } from './audit/index.ts'
+import { jobCommands } from './jobs/index.ts'
 import { loadReferenceData, startServices } from './app.ts'
 import { getParticipant, readNdjson, registerBulk, registerParticipant, registryDepsOf, searchParticipants, type BulkResult, type RegistrationInput } from './registry/index.ts'
 import { jakartaDate } from './platform/dates.ts'
@@ -182,6 +183,7 @@ export const commands: Command[] = [
   },
   ...userCommands,
   ...auditCommands,
+  ...jobCommands,
   {
     name: 'participant import',
     usage: 'participant import <file.ndjson | -> [--json] [--rejections FILE]',
