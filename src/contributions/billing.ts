@@ -309,8 +309,14 @@ export async function postPayments(
       })))
       const claimed = await q.claimPaymentReferences(tx, payments.map((p) => ({ reference: p.reference, channel: p.channel, participantId: p.participant_id, paymentId: p.id })))
       if (claimed !== payments.length) {
-        // A concurrent twin took a reference between our read and write: roll back, the caller retries.
-        throw new AppError(C.PAYMENT_REFERENCE_CONFLICT, { reason: 'a payment with the same reference was posted concurrently; retry' })
+        // A concurrent notice for another bill (the same bill would have waited on the member's
+        // lock) took a reference between our read and write: roll back all of it. The error names
+        // the field as the same conflict met one moment later does (issue 13 §6), and a batch sent
+        // again posts the rest, refusing that notice alone.
+        const one = accepted.length === 1 ? accepted[0]! : undefined
+        throw AppError.field(C.PAYMENT_REFERENCE_CONFLICT, 'reference', one
+          ? `reference ${one.n.reference} on channel ${one.channel} was used for another payment at the same moment`
+          : 'a reference in this batch was used for another payment at the same moment; send the batch again to post the rest')
       }
       const months: { participantId: number; period: string; amount: number; paymentId: number; paidAt: Date; knownAt: Date }[] = []
       accepted.forEach((a, k) => {
