@@ -1,7 +1,9 @@
 // `npm run bench` runs every bench/*.bench.ts; `npm run bench -- NAME [--key value …]` only the
 // named ones. Each bench gets a scratch database of its own, migrated and loaded with the
-// reference data, on a throw-away embedded PostgreSQL in a temporary folder (or, with
-// DATABASE_URL set, on that server), dropped afterwards.
+// reference data, dropped afterwards, on the embedded PostgreSQL under <data folder>/bench (or, with
+// DATABASE_URL set, on that server). That cluster outlives the run, so a bench may keep a data set
+// that took minutes to build for the next run (the reads bench keeps its registries there as
+// template databases); delete the folder to reclaim the space.
 //
 // A bench module exports `name` and `run(ctx)`, which returns its figures; the runner prints them
 // as the bench's last line, one JSON object: {"bench": NAME, "ratio": …, …figures}. Progress goes
@@ -21,6 +23,8 @@ export interface BenchContext {
   /** Pool on the bench's own scratch database. */
   sql: Sql
   url: string
+  /** The server's maintenance database, for benches that create databases of their own. */
+  adminUrl: string
   config: Config
   /** `--key value` options from the command line (`--flag` alone is 'true'). */
   options: Record<string, string>
@@ -86,8 +90,10 @@ async function main(): Promise<number> {
       adminUrl = u.toString()
       log(`using the server of DATABASE_URL (${u.host})`)
     } else {
-      log(`starting embedded PostgreSQL in ${tmpRoot}`)
-      embedded = await startEmbedded(path.join(tmpRoot, 'data'), { database: 'postgres', log: () => {} })
+      const clusterDir = path.join(config.dataDir, 'bench')
+      fs.mkdirSync(clusterDir, { recursive: true })
+      log(`starting embedded PostgreSQL in ${clusterDir}`)
+      embedded = await startEmbedded(clusterDir, { database: 'postgres', log: () => {} })
       adminUrl = embedded.adminUrl
     }
     for (const bench of benches) {
@@ -103,7 +109,7 @@ async function main(): Promise<number> {
         await migrate(sql)
         await loadReferenceData(sql, config)
         log(`${bench.name}: database ${db} ready`)
-        const figures = await bench.run({ sql, url: u.toString(), config, options, tmpDir, log: (m) => log(`${bench.name}: ${m}`) })
+        const figures = await bench.run({ sql, url: u.toString(), adminUrl, config, options, tmpDir, log: (m) => log(`${bench.name}: ${m}`) })
         console.log(JSON.stringify({ bench: bench.name, ...figures }))
       } catch (e) {
         failed++

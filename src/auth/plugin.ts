@@ -2,13 +2,18 @@
 // route (src/app.ts → createHttp's `before`):
 //
 //   onRoute       every /api/v1 route must declare config.access, or start-up fails
-//   onRequest     bearer token or cookie session → req.actor; access check (401/403, CSRF)
+//   onRequest     rate limit per address; bearer token or cookie session → req.actor; rate
+//                 limit per session (or per address without accepted credentials); access check
+//                 (401/403, CSRF)
 //   preParsing    partner requests: keep the raw body to hash it
-//   preValidation partner signature → req.actor; access check
-//                 (then @fastify/rate-limit, per session / partner key / address)
-//   preHandler    Idempotency-Key: replay the first answer, or remember this one
+//   preValidation partner signature → req.actor; rate limit per partner key (or address); access check
+//   preHandler    Idempotency-Key (not on public routes): replay the first answer, or remember this one
 //   onSend        store the answer under its Idempotency-Key (not a success of a route with
-//                 config.storeResponse: false, whose answer holds a one-time secret)
+//                 config.storeResponse: false, whose answer holds a one-time secret, nor an
+//                 answer that sets a cookie)
+//
+// The limits run before the access check, so refused requests are counted too (issue 12 §7:
+// 401/403 used to be raised before the limiter ran, so bad tokens and signatures were never limited).
 //
 // plus helmet's security headers and CORS limited to JAMSOS_CORS_ORIGINS.
 import crypto from 'node:crypto'
@@ -25,9 +30,11 @@ import { actorFromUser, resolveSession, type AuthContext } from './accounts.ts'
 import { AuthErrors as E } from './errors.ts'
 import { idempotencyScope, replayable, requestFingerprint, validIdempotencyKey } from './idempotency.ts'
 import { verifySignedRequest, type KeyContext } from './partner-keys.ts'
-import { loadSecretKey, sha256 } from './secrets.ts'
+import { ensureAuthKey, sha256 } from './secrets.ts'
 import { loadAuthSettings, type AuthSettings } from './settings.ts'
 import { sha256Hex } from './signature.ts'
+import { clientNet } from './throttle.ts'
+import { SessionCache } from './session-cache.ts'
 import * as q from './queries.ts'
 
 export const SESSION_COOKIE = 'jamsos_session'
@@ -93,6 +100,8 @@ export interface AuthRuntime {
   settings: AuthSettings
   context(): AuthContext
   keyContext(): KeyContext
+  /** Sessions verified in the last SESSION_CACHE_MS (src/auth/session-cache.ts). */
+  sessions: SessionCache
 }
 
 const runtimes = new WeakMap<object, AuthRuntime>()
@@ -102,14 +111,14 @@ export function authRuntime(app: App): AuthRuntime {
   if (!r) {
     const ctx = app.ctx
     const settings = loadAuthSettings(ctx.config, process.env, (ctx.services.authSettings as Partial<AuthSettings> | undefined) ?? {})
-    const secretKey = () => {
-      if (!Buffer.isBuffer(ctx.services.authKey)) ctx.services.authKey = loadSecretKey(settings.secretKey, ctx.config.dataDir)
-      return ctx.services.authKey as Buffer
-    }
+    // Loaded now, when the app is built, not on the first partner request.
+    ensureAuthKey(ctx.services, settings.secretKey, ctx.config.dataDir)
+    const secretKey = () => ctx.services.authKey as Buffer
     r = {
       settings,
       context: () => ({ db: ctx.db, settings, now: ctx.now() }),
       keyContext: () => ({ db: ctx.db, settings, now: ctx.now(), secretKey: secretKey() }),
+      sessions: new SessionCache(),
     }
     runtimes.set(ctx, r)
   }
@@ -171,7 +180,15 @@ async function authenticateSession(app: App, req: FastifyRequest): Promise<void>
   }
   if (!token) return
   try {
-    const s = await resolveSession(authRuntime(app).context(), token, kind)
+    // A token verified a moment ago is not looked up again (issue 12 §4: one query less a request).
+    const rt = authRuntime(app)
+    const now = app.ctx.now()
+    const key = SessionCache.key(token, kind)
+    let s = rt.sessions.get(key, now)
+    if (!s) {
+      s = await resolveSession(rt.context(), token, kind)
+      rt.sessions.set(key, s, now)
+    }
     req.actor = actorFromUser(s.user, req.ip)
     req.auth.via = kind
     req.auth.sessionId = s.id
@@ -205,10 +222,25 @@ async function authenticatePartner(app: App, req: FastifyRequest): Promise<void>
   }
 }
 
+/** Per session or partner key; without accepted credentials (anonymous, or refused), per address. */
 function rateKey(req: FastifyRequest): string {
   if (req.auth?.sessionId) return `session:${req.auth.sessionId}`
   if (req.auth?.keyId) return `key:${req.auth.keyId}`
-  return `ip:${req.ip}`
+  return `ip:${clientNet(req.ip)}`
+}
+
+type Limiter = (req: FastifyRequest) => Promise<{ isAllowed: true } | { isAllowed: false; max: number; remaining: number; ttlInSeconds: number; isExceeded: boolean }>
+
+/** Counts the request against a limiter; over the limit → 429 RATE_LIMITED with Retry-After. */
+async function limit(limiter: Limiter, req: FastifyRequest, reply: FastifyReply, headers: boolean): Promise<void> {
+  if (!req.url.startsWith('/api/')) return // health checks, the docs
+  const r = await limiter(req)
+  if (r.isAllowed) return
+  if (headers) reply.header('x-ratelimit-limit', r.max).header('x-ratelimit-remaining', r.remaining).header('x-ratelimit-reset', r.ttlInSeconds)
+  if (r.isExceeded) {
+    reply.header('retry-after', r.ttlInSeconds)
+    throw new AppError(PlatformErrors.RATE_LIMITED)
+  }
 }
 
 export async function securityPlugin(app: App): Promise<void> {
@@ -257,13 +289,32 @@ export async function securityPlugin(app: App): Promise<void> {
 
   app.decorateRequest('auth', null as unknown as RequestAuth)
 
-  app.addHook('onRequest', async (req) => {
+  // Rate limits (per process, in memory). First per address (IPv6: per /64), before anything is
+  // looked up; then per session or partner key once known, or per address again, at the
+  // anonymous allowance, for a request without accepted credentials. Both run before the access
+  // check, so a 401 or 403 counts like any other request.
+  await app.register(rateLimit, { global: false })
+  const addressLimiter: Limiter = app.createRateLimit({
+    timeWindow: 60_000,
+    max: rt.settings.addressRateLimitPerMinute,
+    keyGenerator: (req) => `addr:${clientNet(req.ip)}`,
+  })
+  const callerLimiter: Limiter = app.createRateLimit({
+    timeWindow: 60_000,
+    max: (_req, key) => (key.startsWith('ip:') ? rt.settings.anonymousRateLimitPerMinute : rt.settings.rateLimitPerMinute),
+    keyGenerator: rateKey,
+  })
+
+  app.addHook('onRequest', async (req, reply) => {
     req.auth = { via: null, sessionId: null, keyId: null, csrfHash: null, error: null, bodySha256: null, idempotency: null, replayed: false }
+    await limit(addressLimiter, req, reply, false)
+    if (isPartnerRequest(req)) return
     await authenticateSession(app, req)
+    await limit(callerLimiter, req, reply, true)
     // Sessions and tokens are refused here, before the body is even read; a partner's signature
     // covers the body, so its check waits for preValidation.
     const access = routeAccess(req)
-    if (access && !isPartnerRequest(req)) enforce(req, access)
+    if (access) enforce(req, access)
   })
 
   app.addHook('preParsing', async (req, _reply, payload) => {
@@ -282,27 +333,22 @@ export async function securityPlugin(app: App): Promise<void> {
     return replay
   })
 
-  app.addHook('preValidation', async (req) => {
+  app.addHook('preValidation', async (req, reply) => {
     if (!isPartnerRequest(req)) return
     await authenticatePartner(app, req)
+    await limit(callerLimiter, req, reply, true)
     const access = routeAccess(req)
     if (access) enforce(req, access)
-  })
-
-  await app.register(rateLimit, {
-    global: true,
-    // After authentication and the access check, so the limit is per session or partner key.
-    hook: 'preValidation',
-    timeWindow: 60_000,
-    max: (_req, key) => (key.startsWith('ip:') ? rt.settings.anonymousRateLimitPerMinute : rt.settings.rateLimitPerMinute),
-    keyGenerator: rateKey,
-    allowList: (req) => !req.url.startsWith('/api/'),
   })
 
   app.addHook('preHandler', async (req, reply) => {
     if (!UNSAFE_METHODS.has(req.method) || !req.url.startsWith('/api/v1/')) return
     const key = header(req, 'idempotency-key')
     if (key === undefined) return
+    // Public routes do not remember answers for anyone: they are the same whoever asks, and the
+    // public writes are the logins, whose answers are credentials (an access token, a CSRF token)
+    // that must never rest in idempotency_key (issue 12 §7, "tokens stored in clear").
+    if (routeAccess(req)?.public) return
     if (!validIdempotencyKey(key)) throw AppError.field(PlatformErrors.INVALID_FORMAT, 'Idempotency-Key', '1 to 255 visible ASCII characters')
     const scope = idempotencyScope(req.actor)
     if (!scope) return
@@ -337,6 +383,13 @@ export async function securityPlugin(app: App): Promise<void> {
     return reply.send(prior.response ?? undefined)
   })
 
+  // Logout, password changes and resets, disabling an account: whatever a write to /auth or /users
+  // did to sessions holds for this process's cached ones at once, before its answer goes out.
+  app.addHook('onSend', async (req, _reply, payload) => {
+    if (UNSAFE_METHODS.has(req.method) && /^\/api\/v1\/(auth|users)(\/|\?|$)/.test(req.url)) rt.sessions.clear()
+    return payload
+  })
+
   app.addHook('onSend', async (req, reply, payload) => {
     const idem = req.auth?.idempotency
     if (!idem || req.auth.replayed) return payload
@@ -345,7 +398,8 @@ export async function securityPlugin(app: App): Promise<void> {
       await q.releaseIdempotencyKey(app.ctx.db, idem.scope, idem.key)
       return payload
     }
-    if (withheld(req, reply.statusCode)) {
+    // An answer that sets a cookie hands out a credential (a session): never stored either.
+    if (withheld(req, reply.statusCode) || reply.hasHeader('set-cookie')) {
       // The status marks the work as done; the answer with its secret goes to this caller only.
       await q.completeIdempotencyKey(app.ctx.db, idem.scope, idem.key, reply.statusCode, null, null)
       return payload
@@ -357,9 +411,28 @@ export async function securityPlugin(app: App): Promise<void> {
   })
 }
 
-/** Sets the session and CSRF cookies of a browser login. */
+/**
+ * The protocol the client used: https when TLS ends here, or when the proxies JAMSOS_TRUST_PROXY
+ * trusts say so in X-Forwarded-Proto. Fastify's own req.protocol reads only the last entry of
+ * that header; behind a chain (a TLS edge, then a plain-HTTP load balancer that appends
+ * "https, http") the entry that counts is the one the outermost trusted proxy wrote, as many
+ * entries from the right as there are trusted hops (the same walk proxy-addr makes over
+ * X-Forwarded-For for req.ips).
+ */
+export function clientProtocol(req: FastifyRequest): 'https' | 'http' {
+  if ((req.raw.socket as { encrypted?: boolean } | null)?.encrypted) return 'https'
+  // req.ips: the socket's peer, then each address a trusted proxy vouched for, up to the client.
+  const hops = (req.ips?.length ?? 1) - 1
+  // No X-Forwarded-For: only the socket's peer can speak, and Fastify asks whether it is trusted.
+  if (hops === 0) return req.protocol === 'https' ? 'https' : 'http'
+  const entries = String(req.headers['x-forwarded-proto'] ?? '').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)
+  if (!entries.length) return 'http'
+  return entries[entries.length - Math.min(hops, entries.length)] === 'https' ? 'https' : 'http'
+}
+
+/** Sets the session and CSRF cookies of a browser login; Secure whenever the client came over HTTPS. */
 export function setSessionCookies(reply: FastifyReply, token: string, csrfToken: string, expiresAt: Date): void {
-  const common = { path: '/', sameSite: 'lax' as const, secure: 'auto' as const, expires: expiresAt }
+  const common = { path: '/', sameSite: 'lax' as const, secure: clientProtocol(reply.request) === 'https', expires: expiresAt }
   reply.setCookie(SESSION_COOKIE, token, { ...common, httpOnly: true })
   // Readable by the page's script, which echoes it in X-CSRF-Token.
   reply.setCookie(CSRF_COOKIE, csrfToken, { ...common, httpOnly: false })

@@ -127,6 +127,8 @@ test('the application role cannot change or delete the audit trail; the owner ca
   )
 })
 
+// The policies' own shape, on a literal query. The statements the app actually prepares, planned
+// generically and shared on a connection by callers of different scopes: src/registry/reads.test.ts.
 test('a scoped caller is answered from the indexes, not by reading the whole registry', async () => {
   // Enough rows elsewhere that reading them all would cost: the planner must pick the indexes.
   await db.sql`
@@ -141,8 +143,8 @@ test('a scoped caller is answered from the indexes, not by reading the whole reg
   try {
     const plan = async (a: Actor) =>
       (await withActor(app, a, (tx) => tx`EXPLAIN SELECT id FROM participant`)).map((r) => String(r['QUERY PLAN'])).join('\n')
-    assert.match(await plan(officerA), /Bitmap Index Scan on participant_branch_idx/)
-    assert.match(await plan(actor('agent', { agentId: 9002 })), /Bitmap Index Scan on participant_agent_idx[\s\S]*participant_village_idx/)
+    assert.match(await plan(officerA), /Bitmap Index Scan on participant_branch_(name_)?idx/)
+    assert.match(await plan(actor('agent', { agentId: 9002 })), /Bitmap Index Scan on participant_agent_idx[\s\S]*participant_village_id_idx/)
     assert.match(await plan(actor('partner', { partnerId: 8001 })), /Bitmap Index Scan on participant_partner_idx/)
     assert.doesNotMatch(await plan(officerA), /Seq Scan/)
     assert.match(await plan(actor('admin')), /Seq Scan on participant/)

@@ -181,3 +181,52 @@ export const listPayments = (db: Db, participantId: number): Promise<PaymentWith
     FROM payment p
     JOIN bill b ON b.participant_id = p.participant_id AND b.id = p.bill_id
     WHERE p.participant_id = ${participantId} ORDER BY p.paid_at DESC, p.id DESC`
+
+// Payment channels (migrations/0011) ----------------------------------------------------------------
+
+export interface PaymentChannelRow {
+  code: string
+  kind: 'bank' | 'partner' | 'counter' | 'budget' | 'retired'
+  name_id: string
+  name_en: string
+  user_roles: string[]
+}
+
+/**
+ * The channels a batch of notices names, and the channel bound to the posting partner (if any),
+ * in one round trip: the reference table is small, the binding is one primary-key probe.
+ */
+export async function channelsForPosting(db: Db, codes: string[], partnerId: number | null): Promise<{ channels: PaymentChannelRow[]; bound: string | undefined }> {
+  const rows = await db<(PaymentChannelRow & { bound: boolean })[]>`
+    SELECT c.code, c.kind, c.name_id, c.name_en, c.user_roles, b.partner_id IS NOT NULL AS bound
+    FROM payment_channel c
+    LEFT JOIN partner_payment_channel b ON b.channel = c.code AND b.partner_id = ${partnerId}
+    WHERE c.code = ANY (${codes}::text[]) OR b.partner_id IS NOT NULL`
+  return { channels: rows.map(({ bound: _, ...c }) => c), bound: rows.find((r) => r.bound)?.code }
+}
+
+export const listPaymentChannels = (db: Db): Promise<PaymentChannelRow[]> =>
+  db<PaymentChannelRow[]>`SELECT code, kind, name_id, name_en, user_roles FROM payment_channel ORDER BY kind, code`
+
+export const findPaymentChannel = async (db: Db, code: string): Promise<PaymentChannelRow | undefined> =>
+  (await db<PaymentChannelRow[]>`SELECT code, kind, name_id, name_en, user_roles FROM payment_channel WHERE code = ${code}`)[0]
+
+export interface PartnerChannelRow {
+  partner_id: number
+  channel: string
+  bound_at: Date
+  bound_by: number | null
+}
+
+export const partnerChannel = async (db: Db, partnerId: number, opts: { forUpdate?: boolean } = {}): Promise<PartnerChannelRow | undefined> =>
+  opts.forUpdate
+    ? (await db<PartnerChannelRow[]>`SELECT * FROM partner_payment_channel WHERE partner_id = ${partnerId} FOR UPDATE`)[0]
+    : (await db<PartnerChannelRow[]>`SELECT * FROM partner_payment_channel WHERE partner_id = ${partnerId}`)[0]
+
+/** Binds a partner to a channel (replacing its earlier one); 23505 on the channel when another partner holds it. */
+export const bindPartnerChannel = async (db: Db, b: { partnerId: number; channel: string; at: Date; by: number | null }): Promise<PartnerChannelRow> =>
+  (await db<PartnerChannelRow[]>`
+    INSERT INTO partner_payment_channel (partner_id, channel, bound_at, bound_by)
+    VALUES (${b.partnerId}, ${b.channel}, ${b.at}, ${b.by})
+    ON CONFLICT (partner_id) DO UPDATE SET channel = excluded.channel, bound_at = excluded.bound_at, bound_by = excluded.bound_by
+    RETURNING *`)[0]!

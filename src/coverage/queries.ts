@@ -13,38 +13,36 @@ export interface CoveredMonthRow {
  * bill whose notice arrives late and, before it does, is billed and pays the same months again:
  * neither bill replaced the other, both payments are real money and both are recorded.
  *
- * Which payment holds the month: the one paid first. A member is protected from the moment they
- * pay (status.ts, Perdir 22/PERDIR.02/072022 as read in docs/coverage.md), so when the earlier
- * payment's notice is the one that arrives late, the month takes its instant and payment; a later
- * payment leaves an existing month as it is.
+ * Which payment holds the month: the one Jamsos received first (known_at). Coverage is counted from
+ * when a payment is known (issue 12, item 7: a later notice saying it was paid earlier must not make
+ * a past day covered after the fact), so a month once held never changes hands and the row is never
+ * updated. Within one batch (the same instant) the one paid first goes in.
  */
 export async function insertCoverageMonths(
   db: Db,
-  months: { participantId: number; period: string; amount: number; paymentId: number; paidAt: Date }[],
+  months: { participantId: number; period: string; amount: number; paymentId: number; paidAt: Date; knownAt: Date }[],
 ): Promise<CoveredMonthRow[]> {
   if (!months.length) return []
   return db<CoveredMonthRow[]>`
-    INSERT INTO coverage_month AS c (participant_id, period, payment_id, paid_at, amount)
-    -- Both payments may sit in one batch, and one statement may not update a row twice: the
-    -- earliest of them goes in (ties: the first posted).
-    SELECT DISTINCT ON (m.participant_id, m.period) m.participant_id, (m.period || '-01')::date, m.payment_id, m.paid_at, m.amount
+    INSERT INTO coverage_month AS c (participant_id, period, payment_id, paid_at, known_at, amount)
+    -- Both payments may sit in one batch, and one statement may not insert a row twice.
+    SELECT DISTINCT ON (m.participant_id, m.period) m.participant_id, (m.period || '-01')::date, m.payment_id, m.paid_at, m.known_at, m.amount
     FROM unnest(${months.map((m) => m.participantId)}::int8[], ${months.map((m) => m.period)}::text[],
                 ${months.map((m) => m.paymentId)}::int8[], ${months.map((m) => m.paidAt.toISOString())}::timestamptz[],
-                ${months.map((m) => m.amount)}::int8[]) AS m(participant_id, period, payment_id, paid_at, amount)
-    ORDER BY m.participant_id, m.period, m.paid_at, m.payment_id
-    ON CONFLICT (participant_id, period) DO UPDATE
-      SET payment_id = EXCLUDED.payment_id, paid_at = EXCLUDED.paid_at, amount = EXCLUDED.amount
-      WHERE EXCLUDED.paid_at < c.paid_at
+                ${months.map((m) => m.knownAt.toISOString())}::timestamptz[],
+                ${months.map((m) => m.amount)}::int8[]) AS m(participant_id, period, payment_id, paid_at, known_at, amount)
+    ORDER BY m.participant_id, m.period, m.known_at, m.paid_at, m.payment_id
+    ON CONFLICT (participant_id, period) DO NOTHING
     RETURNING c.payment_id, to_char(c.period, 'YYYY-MM') AS period`
 }
 
 export interface PaidMonthRow {
   period: string
-  paid_at: Date
+  known_at: Date
 }
 
-/** Paid months of a participant, as 'YYYY-MM' with the instant each was paid. */
+/** Paid months of a participant, as 'YYYY-MM' with the instant Jamsos knew each was paid. */
 export const paidMonths = (db: Db, participantId: number): Promise<PaidMonthRow[]> =>
   db<PaidMonthRow[]>`
-    SELECT to_char(period, 'YYYY-MM') AS period, paid_at FROM coverage_month
+    SELECT to_char(period, 'YYYY-MM') AS period, known_at FROM coverage_month
     WHERE participant_id = ${participantId} ORDER BY period`

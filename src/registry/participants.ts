@@ -1,7 +1,7 @@
 // Registering informal workers and keeping their records, with every change written down as a
 // dated fact (participant_change) and in the audit trail.
 import type { Db, Tx } from '../platform/db.ts'
-import { type Actor, can, withActor } from '../platform/actor.ts'
+import { type Actor, can, planScope, withActor } from '../platform/actor.ts'
 import { AppError, PlatformErrors, type FieldError } from '../platform/errors.ts'
 import type { Config } from '../platform/config.ts'
 import { jakartaDate, monthOf, type IsoDate } from '../platform/dates.ts'
@@ -34,11 +34,18 @@ export interface RegistryDeps {
   vault: NikVault
   regions: { provinces: Set<string>; regencies: Set<string>; districts: Set<string> }
   codes: q.CodeLists
+  /** Duplicate probes a caller may make within windowMinutes (Config.duplicateProbeLimit). */
+  probes?: { limit: number; windowMinutes: number }
 }
 
 export async function createRegistryDeps(db: Db, config: Config): Promise<RegistryDeps> {
   const [regions, codes] = await Promise.all([regionCodes(db), q.loadCodeLists(db)])
-  return { vault: new NikVault(loadNikKeys(config)), regions, codes }
+  return {
+    vault: new NikVault(loadNikKeys(config)),
+    regions,
+    codes,
+    probes: { limit: config.duplicateProbeLimit, windowMinutes: config.duplicateProbeWindowMinutes },
+  }
 }
 
 /** A participant as the API shows it. The NIK is masked unless explicitly revealed. */
@@ -122,6 +129,10 @@ function registeredFacts(row: q.ParticipantRow) {
     fullName: row.full_name,
     birthDate: row.birth_date,
     gender: row.gender,
+    // Contact and address as registered: later changes (participant_change 'contact' and 'address')
+    // are undone from today's card to show them (issue 12, item 6).
+    phone: row.phone,
+    address: row.address,
     villageCode: row.village_code,
     branchCode: row.branch_code,
     occupation: row.occupation,
@@ -140,10 +151,43 @@ export interface RegisterContext {
   now: Date
 }
 
-/** Registers one BPU participant and issues their KPJ. A NIK already registered is a 409. */
+/** Whose duplicate probes count together: a user, or all of a partner's keys; none for Jamsos itself. */
+function probeKey(actor: Actor): string | undefined {
+  if (actor.kind === 'partner_key' && actor.partnerId !== null) return `partner:${actor.partnerId}`
+  if (actor.kind === 'user' && actor.userId !== null) return `user:${actor.userId}`
+  return undefined
+}
+
+/**
+ * Refuses a caller that registered too many NIKs held outside its scope lately (issue 12, item 7):
+ * each such attempt tells it that the person is registered somewhere, so it is throttled per
+ * caller, before the NIK is even looked at (a throttled caller learns nothing more).
+ */
+async function refuseProbingCaller(tx: Tx, c: RegisterContext): Promise<void> {
+  const key = probeKey(c.actor)
+  const limits = c.deps.probes
+  if (!key || !limits) return
+  const windowMs = limits.windowMinutes * 60_000
+  const recent = await q.recentProbes(tx, key, new Date(c.now.getTime() - windowMs), limits.limit)
+  if (recent.length < limits.limit) return
+  const retryAt = new Date(recent[limits.limit - 1]!.getTime() + windowMs)
+  throw new AppError(R.REGISTRATION_THROTTLED, {
+    reason: `${limits.limit} registrations of NIKs registered outside your scope within ${limits.windowMinutes} minutes; try again after ${retryAt.toISOString()}`,
+    details: { retryAt: retryAt.toISOString(), retryAfterSeconds: Math.max(1, Math.ceil((retryAt.getTime() - c.now.getTime()) / 1000)) },
+  })
+}
+
+/**
+ * Registers one BPU participant and issues their KPJ. A NIK already registered is a 409: with the
+ * holder's KPJ when the caller may see the holder, else only "already registered" (issue 12,
+ * item 7: a partner, agent or officer of another branch learned the KPJ of a person outside its
+ * scope). Such an out-of-scope attempt is audited and counted against the caller
+ * (refuseProbingCaller); the event and the count are committed although the registration fails.
+ */
 export async function registerParticipant(c: RegisterContext, input: RegistrationInput): Promise<ParticipantView> {
   const today = jakartaDate(c.now)
-  return withActor(c.db, c.actor, async (tx) => {
+  const outcome = await withActor(c.db, c.actor, async (tx): Promise<ParticipantView | AppError> => {
+    await refuseProbingCaller(tx, c)
     const rates = await loadRateTable(tx)
     // Callers other than the API (the CLI) send unchecked bodies: a missing village code is
     // checkRegistration's to report, not a TypeError here.
@@ -159,11 +203,26 @@ export async function registerParticipant(c: RegisterContext, input: Registratio
     const [id] = await q.nextParticipantIds(tx, 1)
     const existing = await q.claimNik(tx, nikHash, id!)
     if (existing !== undefined) {
-      const kpj = kpjFromId(existing)
-      throw new AppError(R.DUPLICATE_PARTICIPANT, {
-        fields: [{ path: 'nik', code: R.DUPLICATE_PARTICIPANT, reason: `this NIK is already registered as KPJ ${kpj}` }],
-        details: { kpj },
+      // The claim wrote nothing; row-level security says whether the caller may see the holder.
+      if (await q.findParticipant(tx, existing)) {
+        const kpj = kpjFromId(existing)
+        throw new AppError(R.DUPLICATE_PARTICIPANT, {
+          fields: [{ path: 'nik', code: R.DUPLICATE_PARTICIPANT, reason: `this NIK is already registered as KPJ ${kpj}` }],
+          details: { kpj },
+        })
+      }
+      // Outside the caller's scope: no KPJ, no branch, not even in the audit event, which its
+      // actor may read back (GET /audit). This transaction then commits only the event and the count.
+      const key = probeKey(c.actor)
+      if (key) await q.recordProbe(tx, key, c.now)
+      await recordAudit(tx, c.actor, {
+        action: 'participant.duplicate_probe',
+        entityType: 'participant',
+        entityId: null,
+        branchCode: null,
+        after: { nik: checked.nikMasked, holder: 'outside the caller\'s scope' },
       })
+      return AppError.field(R.DUPLICATE_PARTICIPANT, 'nik', 'this NIK is already registered, outside your scope')
     }
     const i = checked.input
     const row = await q.insertParticipant(tx, {
@@ -206,6 +265,8 @@ export async function registerParticipant(c: RegisterContext, input: Registratio
     await recordAudit(tx, c.actor, { action: 'participant.register', entityType: 'participant', entityId: row.kpj, branchCode: row.branch_code, after: facts })
     return view(row, heirs, checked.place)
   })
+  if (outcome instanceof AppError) throw outcome
+  return outcome
 }
 
 function normaliseHeir(h: HeirInput) {
@@ -226,14 +287,42 @@ export interface ReadContext {
   actor: Actor
 }
 
+/**
+ * Places shown on cards, remembered for PLACE_MEMO_MS per registry (issue 12 §4: one query less
+ * for every card read). Regions and branches are reference data: they change only when the region
+ * data or the branches file is reloaded, and a card then shows the new names within that time.
+ */
+const PLACE_MEMO_MS = 60_000
+const PLACE_MEMO_MAX = 20_000
+const placeMemo = new WeakMap<RegistryDeps, Map<string, { place: Place; until: number }>>()
+
+async function cardPlace(deps: RegistryDeps, tx: Tx, villageCode: string): Promise<Place | undefined> {
+  let memo = placeMemo.get(deps)
+  if (!memo) placeMemo.set(deps, (memo = new Map()))
+  const now = Date.now()
+  const hit = memo.get(villageCode)
+  if (hit && hit.until > now) return hit.place
+  const place = await villagePlace(tx, villageCode)
+  if (place) {
+    memo.delete(villageCode)
+    // Bounded (a place is about half a kilobyte): the oldest entry goes first.
+    if (memo.size >= PLACE_MEMO_MAX) memo.delete(memo.keys().next().value!)
+    memo.set(villageCode, { place, until: now + PLACE_MEMO_MS })
+  }
+  return place
+}
+
 /** One participant's card. With revealNik, the caller needs the nik:reveal right and the reveal is audited. */
 export async function getParticipant(c: ReadContext, kpj: string, opts: { revealNik?: boolean } = {}): Promise<ParticipantView> {
   if (opts.revealNik && !can(c.actor, 'nik:reveal')) {
     throw new AppError(R.NIK_REVEAL_FORBIDDEN, { reason: 'revealing a full NIK needs the nik:reveal permission' })
   }
+  const id = idFromKpj(kpj)
   return withActor(c.db, c.actor, async (tx) => {
-    const row = await requireParticipant(tx, kpj)
-    const [heirs, place] = await Promise.all([q.listHeirs(tx, row.id), villagePlace(tx, row.village_code)])
+    // The heirs go out with the card's own statement (the KPJ gives the id; row-level security
+    // hides the heirs of a participant out of scope): one round trip for both.
+    const [row, heirs] = await Promise.all([requireParticipant(tx, kpj), q.listHeirs(tx, id)])
+    const place = await cardPlace(c.deps, tx, row.village_code)
     let nik: string | undefined
     if (opts.revealNik) {
       nik = c.deps.vault.decrypt(row.nik_cipher)
@@ -290,9 +379,15 @@ export interface SearchResult {
   nextCursor: string | null
 }
 
+/** What a search statement needs to know of the caller to be planned for it (see q.SearchScope). */
+function searchScope(actor: Actor): q.SearchScope {
+  return { tag: planScope(actor), ...(actor.role === 'branch_officer' ? { branches: actor.branchCodes } : {}) }
+}
+
 /**
  * Search by KPJ, NIK (exact, through the blind index), name (prefix, case- and accent-insensitive),
  * village or branch; `query` guesses which from its shape (11 digits KPJ, 16 digits NIK, else a name).
+ * A name search pages in name order, any other in KPJ order.
  */
 export async function searchParticipants(c: ReadContext, s: SearchQuery): Promise<SearchResult> {
   const limit = s.limit ?? 50
@@ -308,25 +403,22 @@ export async function searchParticipants(c: ReadContext, s: SearchQuery): Promis
     afterId = Number(Buffer.from(s.cursor, 'base64url').toString('utf8'))
     if (!Number.isSafeInteger(afterId) || afterId <= 0) throw AppError.field(R.CURSOR_INVALID, 'cursor', 'not a cursor this API returned')
   }
+  // Checked before the transaction: a bad KPJ or NIK costs no database round trip.
+  const id = kpj ? idFromKpj(kpj) : undefined
+  if (nik && !/^\d{16}$/.test(nik)) throw AppError.field(R.NIK_LENGTH, 'nik', 'a NIK has 16 digits')
+  const namePrefix = name ? tidy(name) : undefined
   return withActor(c.db, c.actor, async (tx) => {
-    const ids: number[] = []
-    if (kpj) ids.push(idFromKpj(kpj))
-    if (nik) {
-      if (!/^\d{16}$/.test(nik)) throw AppError.field(R.NIK_LENGTH, 'nik', 'a NIK has 16 digits')
-      const id = await q.participantIdByNikHash(tx, c.deps.vault.blindIndex(nik))
-      if (id === undefined) return { items: [], nextCursor: null }
-      if (ids.length && ids[0] !== id) return { items: [], nextCursor: null }
-      if (!ids.length) ids.push(id)
-    }
-    const namePrefix = name ? tidy(name) : undefined
+    // One statement whatever the NIK: unknown, or registered outside the caller's scope, both
+    // come back empty from the same query (issue 12 §7: the second query told them apart).
     const rows = await q.searchParticipants(tx, {
-      ...(ids.length ? { ids } : {}),
+      ...(id !== undefined ? { id } : {}),
+      ...(nik ? { nikHash: c.deps.vault.blindIndex(nik) } : {}),
       ...(namePrefix ? { namePrefix } : {}),
       ...(s.villageCode ? { villageCode: s.villageCode } : {}),
       ...(s.branchCode ? { branchCode: s.branchCode } : {}),
       ...(afterId ? { afterId } : {}),
       limit: limit + 1,
-    })
+    }, searchScope(c.actor))
     const page = rows.slice(0, limit)
     return {
       items: page.map((r) => ({

@@ -1,7 +1,6 @@
 // All of the registry's SQL. Each function takes the connection or transaction first; every value
 // is a parameter. Run them inside withActor() so row-level security scopes what they see.
 import type { Db } from '../platform/db.ts'
-import { likeLiteral } from '../platform/sql-text.ts'
 
 export interface NewParticipantRow {
   id: number
@@ -90,9 +89,6 @@ export async function claimNikBlock(db: Db, hashes: Buffer, participantIds: numb
   return rows.map((r) => r.i)
 }
 
-export const participantIdByNikHash = async (db: Db, nikHash: Buffer): Promise<number | undefined> =>
-  (await db<{ participant_id: number }[]>`SELECT participant_id FROM nik_index WHERE nik_hash = ${nikHash}`)[0]?.participant_id
-
 export async function insertParticipant(db: Db, row: NewParticipantRow): Promise<ParticipantRow> {
   const [created] = await db<ParticipantRow[]>`
     INSERT INTO participant ${db(row as unknown as Record<string, unknown>, ...PARTICIPANT_COPY_COLUMNS)}
@@ -113,13 +109,32 @@ export const findParticipants = async (db: Db, ids: number[], opts: { forUpdate?
       : db<ParticipantRow[]>`SELECT * FROM participant WHERE id = ANY(${ids}::int8[])`
 
 export interface SearchFilter {
-  ids?: number[]
+  /** Exactly this participant (the id a KPJ carries). */
+  id?: number
+  /** The participant holding this NIK (its blind index), looked up in the same statement. */
+  nikHash?: Buffer
   /** Names starting with this text, compared folded (jamsos_fold, in the query: no extra round trip). */
   namePrefix?: string
   villageCode?: string
   branchCode?: string
+  /** Keyset cursor: the last participant of the previous page. */
   afterId?: number
   limit: number
+}
+
+/**
+ * Whose rows a search reads, as far as its plan is concerned. Row-level security decides what the
+ * caller sees either way; this only picks the statement, so that the plan PostgreSQL keeps for it
+ * fits the caller. A pooled connection keeps one plan per statement text, built with the scope of
+ * whoever ran it first (the policies read the scope from settings, which are not parameters), so
+ * an admin's plan (walk the name index) must never serve a branch officer or the reverse (issue 12
+ * §4: 14 ms became 5.5 s).
+ */
+export interface SearchScope {
+  /** The caller's role (or kind), written into the statement: each role's statements are planned apart. */
+  tag: string
+  /** A branch officer's branches: the search runs branch by branch on the (branch_code, …) indexes. */
+  branches?: string[]
 }
 
 export interface ParticipantListRow {
@@ -137,19 +152,67 @@ export interface ParticipantListRow {
   registered_at: Date
 }
 
-/** Keyset-paginated search (by id); filters combine with AND. */
-export async function searchParticipants(db: Db, f: SearchFilter): Promise<ParticipantListRow[]> {
+const LIST_COLUMNS = 'id, kpj, nik_masked, full_name, birth_date, gender, village_code, branch_code, occupation, ecosystem, channel, registered_at'
+
+/**
+ * Keyset-paginated search; filters combine with AND. A name search pages in name order (folded,
+ * then id), anything else in id order, each straight off an index whatever the registry's size:
+ *
+ * - a KPJ or NIK is a primary-key probe (the NIK through nik_index, in the same statement, so an
+ *   unknown NIK and one registered outside the caller's scope cost the same single query);
+ * - a name prefix is the range [fold(prefix), jamsos_prefix_end(fold(prefix))) of
+ *   participant_name_c_idx, compared in the "C" collation: unlike `LIKE fold($1) || '%'`, a range
+ *   whose bounds are computed at run time is an index condition in a generic plan too, and its
+ *   comparisons are leakproof, so row-level security lets them into the index scan;
+ * - village and branch read (village_code, id) and (branch_code, id);
+ * - a branch officer's search runs per branch on (branch_code, name, id) or (branch_code, id) and
+ *   merges at most `limit` rows of each, instead of filtering the whole name range by branch.
+ */
+export async function searchParticipants(db: Db, f: SearchFilter, scope: SearchScope): Promise<ParticipantListRow[]> {
+  if (!/^[a-z_]+$/.test(scope.tag)) throw new Error(`searchParticipants: scope tag "${scope.tag}"`)
+  const tag = db.unsafe(`/* scope: ${scope.tag} */`)
+  const byName = f.namePrefix !== undefined
+  const order = () => (byName ? db`name_folded COLLATE "C", id` : db`id`)
+  const where = (branchFilter: boolean) => db`
+    ${f.id !== undefined ? db`AND id = ${f.id}` : db``}
+    ${f.nikHash ? db`AND id = (SELECT n.participant_id FROM nik_index n WHERE n.nik_hash = ${f.nikHash})` : db``}
+    ${byName ? db`AND name_folded COLLATE "C" >= jamsos_fold(${f.namePrefix!}) AND name_folded COLLATE "C" < jamsos_prefix_end(jamsos_fold(${f.namePrefix!}))` : db``}
+    ${f.villageCode ? db`AND village_code = ${f.villageCode}` : db``}
+    ${branchFilter && f.branchCode ? db`AND branch_code = ${f.branchCode}` : db``}
+    ${f.afterId === undefined ? db``
+      : byName ? db`AND (name_folded COLLATE "C", id) > (SELECT c.name_folded, c.id FROM participant c WHERE c.id = ${f.afterId})`
+      : db`AND id > ${f.afterId}`}`
+  const cols = db.unsafe(LIST_COLUMNS)
+  if (scope.branches && f.id === undefined && !f.nikHash) {
+    // A branch filter picks the branches to walk (row-level security would hide the others' rows).
+    const branches = f.branchCode === undefined ? scope.branches : scope.branches.filter((b) => b === f.branchCode)
+    if (!branches.length) return []
+    // The policy's branch arm and the LATERAL's branch_code = s.code are one condition counted
+    // twice, so PostgreSQL expects a few dozen of a branch's rows where there are tens of
+    // thousands, and picks a BitmapOr over the policy's arms that reads the whole branch (KC
+    // Blitar at 1 M: 40,000 rows, 0.7 s). Without bitmap scans, for this transaction only, it
+    // walks (branch_code, id) or (branch_code, name_folded, id) and stops at the page's end.
+    // Sent with the search, not awaited on its own (it runs first); the plan is made after it.
+    const noBitmaps = db`SELECT set_config('enable_bitmapscan', 'off', true)`.execute()
+    noBitmaps.catch(() => {})
+    const rows = await db<ParticipantListRow[]>`
+      SELECT ${tag} ${cols}
+      FROM unnest(${branches}::text[]) AS s(code)
+      CROSS JOIN LATERAL (
+        SELECT ${cols}, name_folded FROM participant
+        WHERE branch_code = s.code ${where(false)}
+        ORDER BY ${order()}
+        LIMIT ${f.limit}) p
+      ORDER BY ${order()}
+      LIMIT ${f.limit}`
+    await noBitmaps
+    return rows
+  }
   return db<ParticipantListRow[]>`
-    SELECT id, kpj, nik_masked, full_name, birth_date, gender, village_code, branch_code, occupation,
-           ecosystem, channel, registered_at
+    SELECT ${tag} ${cols}
     FROM participant
-    WHERE true
-      ${f.ids ? db`AND id = ANY(${f.ids})` : db``}
-      ${f.namePrefix ? db`AND name_folded LIKE jamsos_fold(${likeLiteral(f.namePrefix)}) || '%' ESCAPE '\\'` : db``}
-      ${f.villageCode ? db`AND village_code = ${f.villageCode}` : db``}
-      ${f.branchCode ? db`AND branch_code = ${f.branchCode}` : db``}
-      ${f.afterId ? db`AND id > ${f.afterId}` : db``}
-    ORDER BY id
+    WHERE true ${where(true)}
+    ORDER BY ${order()}
     LIMIT ${f.limit}`
 }
 
@@ -240,3 +303,12 @@ export async function loadCodeLists(db: Db): Promise<CodeLists> {
 
 export const countParticipants = async (db: Db): Promise<number> =>
   (await db<{ n: number }[]>`SELECT count(*)::int8 AS n FROM participant`)[0]!.n
+
+// Duplicate probes (registration_probe, migrations/0011) ------------------------------------------
+
+/** The instants of a caller's latest duplicate probes after `since`, newest first, at most `limit`. */
+export const recentProbes = async (db: Db, actor: string, since: Date, limit: number): Promise<Date[]> =>
+  (await db<{ at: Date }[]>`
+    SELECT at FROM registration_probe WHERE actor = ${actor} AND at > ${since} ORDER BY at DESC LIMIT ${limit}`).map((r) => r.at)
+
+export const recordProbe = (db: Db, actor: string, at: Date) => db`INSERT INTO registration_probe (actor, at) VALUES (${actor}, ${at})`
