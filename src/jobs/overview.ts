@@ -4,16 +4,10 @@ import type { Sql } from '../platform/db.ts'
 import { AppError } from '../platform/errors.ts'
 import { JobErrors as E } from './errors.ts'
 import { DEAD_LETTER_SUFFIX, onConnection, queueClient, sendJob } from './jobs.ts'
-import { deadLetterRows, deleteJob, lockJob, queueNames, queueRows } from './queries.ts'
+import { deadLetterRows, deleteJob, lockJob, queueNames, queueRows, type JobCounts } from './queries.ts'
 
-export interface QueueView {
+export interface QueueView extends JobCounts {
   name: string
-  created: number
-  retry: number
-  active: number
-  completed: number
-  cancelled: number
-  failed: number
   /** Jobs that failed their last try and wait in the dead-letter queue. */
   deadLetters: number
   deadLetterQueue: string | null
@@ -36,6 +30,8 @@ export interface JobsOverview {
   deadLetters: DeadLetterView[]
 }
 
+const jobCounts = ({ created, retry, active, completed, cancelled, failed }: JobCounts): JobCounts => ({ created, retry, active, completed, cancelled, failed })
+
 const isDeadLetterQueue = (name: string) => name.endsWith(DEAD_LETTER_SUFFIX)
 
 /** Every job queue with its jobs counted by state, and the latest dead letters (up to `limit`). */
@@ -48,12 +44,7 @@ export async function jobsOverview(db: Sql, opts: { limit?: number } = {}): Prom
       const dead = r.deadLetter ? byName.get(r.deadLetter) : undefined
       return {
         name: r.name,
-        created: r.created,
-        retry: r.retry,
-        active: r.active,
-        completed: r.completed,
-        cancelled: r.cancelled,
-        failed: r.failed,
+        ...jobCounts(r),
         deadLetters: dead ? dead.created + dead.retry + dead.active : 0,
         deadLetterQueue: r.deadLetter,
         retryLimit: r.retryLimit ?? 0,

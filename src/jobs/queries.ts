@@ -3,18 +3,22 @@
 // application role cannot read the queue (migration 0013).
 import type { Db } from '../platform/db.ts'
 
-export interface QueueRow {
-  name: string
-  deadLetter: string | null
-  retryLimit: number | null
-  retryDelay: number | null
-  retryBackoff: boolean | null
+/** A queue's jobs counted by pg-boss state. */
+export interface JobCounts {
   created: number
   retry: number
   active: number
   completed: number
   cancelled: number
   failed: number
+}
+
+export interface QueueRow extends JobCounts {
+  name: string
+  deadLetter: string | null
+  retryLimit: number | null
+  retryDelay: number | null
+  retryBackoff: boolean | null
 }
 
 /** Every queue with its jobs counted by state (pg-boss's own internal queues left out). */
