@@ -94,3 +94,28 @@ test('while the database cannot be reached a request answers 503 DATABASE_UNAVAI
     await app.close()
   }
 })
+
+// A backend that dies under a running transaction (what a crash of the database does to a busy
+// server, issue 12 §3): postgres.js's own begin then writes ROLLBACK to the dead connection and
+// the process ends on an uncaught TypeError; through inTransaction the caller gets
+// CONNECTION_CLOSED (a 503) and the pool serves again.
+test('a backend terminated under a transaction: through inTransaction the caller gets CONNECTION_CLOSED and the pool serves again; postgres.js alone ends the process', { timeout: 90_000 }, async () => {
+  const { spawnSync } = await import('node:child_process')
+  const { fileURLToPath } = await import('node:url')
+  const { testDatabase } = await import('../../test/db.ts')
+  const child = fileURLToPath(new URL('../../test/lost-transaction-child.ts', import.meta.url))
+  const tdb = await testDatabase()
+  try {
+    const run = (mode: string) => spawnSync(process.execPath, ['--import', 'tsx', child, tdb.url, mode], { encoding: 'utf8', timeout: 40_000 })
+    const ours = run('jamsos')
+    assert.equal(ours.status, 0, `${ours.stdout}\n${ours.stderr}`)
+    assert.match(ours.stdout, /transaction: CONNECTION_CLOSED\nafter: 0\nafter: 1\nafter: 2/)
+    // The upstream bug, still there: when this fails, postgres.js has fixed it and the grace in
+    // inTransaction can go.
+    const raw = run('raw')
+    assert.notEqual(raw.status, 0)
+    assert.match(raw.stderr, /Cannot read properties of null \(reading 'write'\)/)
+  } finally {
+    await tdb.close()
+  }
+})

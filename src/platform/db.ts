@@ -50,10 +50,34 @@ export function createPool(url: string, opts: PoolOptions = {}): Sql {
   })
 }
 
-/** Runs fn in a transaction on the pool, or inside the caller's transaction when given one. */
+/**
+ * Runs fn in a transaction on the pool, or inside the caller's transaction when given one.
+ *
+ * When the connection dies under the transaction (the database crashed, issue 12 §3), fn's error
+ * is not handed back to postgres.js. postgres.js 3.4 (up to 3.4.9) answers a failed fn by writing
+ * ROLLBACK to the transaction's connection; on a connection already closed that write throws from
+ * a setImmediate, where no await catches it, ending the whole process (porsager/postgres#1154,
+ * #1208; the upstream guard is not released). Nor may it be handed back later: by then the
+ * connection may be open again for another request, and the ROLLBACK would land in that
+ * request's transaction. No ROLLBACK is needed: a dead session's transaction died with it, and
+ * postgres.js itself rejects `begin` with CONNECTION_CLOSED from the connection's close event
+ * (which returns the connection to the pool); the caller gets that, a 503. fn's own promise is
+ * left unsettled and is collected with the rest of the dead transaction.
+ */
 export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if ('savepoint' in db) return fn(db as Tx)
-  return (db as Sql).begin(fn) as Promise<T>
+  return (db as Sql).begin((tx) =>
+    fn(tx).catch((e: unknown) => {
+      if (connectionGone(e)) return new Promise<never>(() => {})
+      throw e
+    }),
+  ) as Promise<T>
+}
+
+/** The session is over: postgres.js lost the socket, or the server said FATAL (it then closes it). */
+function connectionGone(e: unknown): boolean {
+  const { code, severity } = (e ?? {}) as { code?: unknown; severity?: unknown }
+  return (typeof code === 'string' && CONNECTION_CODES.has(code)) || severity === 'FATAL' || severity === 'PANIC'
 }
 
 // Failures of the connection itself, as postgres.js reports them: the socket's errno (nothing
