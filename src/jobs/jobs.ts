@@ -229,7 +229,11 @@ export async function startJobRunner(opts: RunnerOptions): Promise<JobRunner> {
   })
   // pg-boss reports failures of its own loops (fetching, maintenance) as 'error' events; an
   // EventEmitter without a listener would throw them.
-  boss.on('error', (err) => opts.log.error({ err }, 'job runner error'))
+  // pg's errors carry the whole client object (connection settings, type tables): log what a
+  // person reads, not that.
+  boss.on('error', (err: Error & { code?: string }) =>
+    opts.log.error({ err: { type: err.name, message: err.message, code: err.code, stack: err.stack } }, 'job runner error'),
+  )
   try {
     await boss.start()
   } catch (e) {
