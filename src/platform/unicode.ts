@@ -14,11 +14,6 @@ declare global {
   }
 }
 
-/** Whether a text holds no lone UTF-16 surrogate, i.e. is what PostgreSQL will store unchanged. */
-export function isWellFormedText(s: string): boolean {
-  return s.isWellFormed()
-}
-
 /** Whether a value (string, or any object key or string inside it) is all well-formed text. */
 function allWellFormed(value: unknown): boolean {
   // Iterative, so a deeply nested body cannot exhaust the stack.
