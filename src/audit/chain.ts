@@ -1,12 +1,14 @@
-// The audit chain's rules: what an event records of a change, and the hash that links each event
-// to the one before it. Pure: values in, values out.
+// The audit trail's rules: what an event records of a change, and the unkeyed hash that linked
+// events before migration 0014 (still checked for those events; the keyed links are links.ts).
+// Pure: values in, values out.
 import crypto from 'node:crypto'
 import { maskNik, scrubNiks } from '../platform/privacy.ts'
+import { canonicalJson } from '../platform/canonical-json.ts'
 
-/** The hash the first event chains to. */
+/** The hash the first link chains to (both schemes). */
 export const GENESIS_HASH = '0'.repeat(64)
 
-/** An audit event as stored (and as hashed). */
+/** An audit event as 0007's chain hashed it. */
 export interface AuditRow {
   id: number
   at: Date
@@ -29,15 +31,14 @@ export interface AuditChanges {
   after?: Record<string, unknown>
 }
 
-/** JSON with object keys sorted at every level: the same value always gives the same text. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort()
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`
-}
+export { canonicalJson } from '../platform/canonical-json.ts'
 
-/** SHA-256 (hex) over the canonical form of the row, its chain link included. */
+/**
+ * 0007's link: SHA-256 (hex) over the canonical JSON of the row as JavaScript read it back, its
+ * chain link included. Unkeyed, and over JavaScript's reading of the row (a number past 2^53 reads
+ * rounded), hence the keyed links over PostgreSQL's own rendering since 0014; kept to verify the
+ * events written before (src/audit/verify.ts).
+ */
 export function auditHash(row: AuditRow): string {
   const canonical = canonicalJson([
     row.id,

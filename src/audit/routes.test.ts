@@ -5,6 +5,7 @@ import { testApp, type TestApp } from '../../test/app.ts'
 import { as, type RoleSession } from '../../test/auth.ts'
 import { actorFromUser } from '../auth/index.ts'
 import { recordAudit } from './index.ts'
+import { chainedAndVerified } from '../../test/audit.ts'
 
 let t: TestApp
 const s: Record<string, RoleSession> = {}
@@ -85,4 +86,23 @@ test('an actorId past the largest safe integer is refused naming the field', asy
   const res = await t.app.inject({ method: 'GET', url: '/api/v1/audit?actorId=100000000000000000000', headers: s.admin!.headers })
   assert.equal(res.statusCode, 400)
   assert.equal(res.json().error.fields[0].path, 'actorId')
+})
+
+test("an event shows its chain link once the builder has reached it, and a caller reads only the links of events it may read", async () => {
+  const hashes = async (who: string) =>
+    ((await t.app.inject({ method: 'GET', url: '/api/v1/audit?action=participant.update', headers: s[who]!.headers })).json() as { items: { entityId: string; hash: string | null }[] }).items
+  assert.deepEqual((await hashes('admin')).map((e) => e.hash), [null, null, null])
+  assert.equal((await chainedAndVerified(t.ctx.systemDb)).ok, true)
+  const all = await hashes('admin')
+  assert.ok(all.every((e) => /^[0-9a-f]{64}$/.test(e.hash ?? '')), JSON.stringify(all))
+  const mine = await hashes('agent')
+  assert.deepEqual(mine, [all.find((e) => e.entityId === '10000000037')])
+  // Straight from the table, as the agent: the links of other events are not there.
+  const agent = await actorOf(s.agent!)
+  const seen = await withActor(t.ctx.db, agent, (tx) => tx<{ event_id: number }[]>`SELECT event_id FROM audit_link ORDER BY event_id`)
+  const readable = await withActor(t.ctx.db, agent, (tx) => tx<{ id: number }[]>`SELECT id FROM audit_event ORDER BY id`)
+  assert.deepEqual(seen.map((l) => l.event_id), readable.map((e) => e.id))
+  const [{ n }] = (await t.ctx.systemDb`SELECT count(*)::int AS n FROM audit_link`) as unknown as [{ n: number }]
+  assert.ok(seen.length < n, `the agent reads ${seen.length} of ${n} links`)
+  assert.ok(seen.length >= 1)
 })

@@ -3,7 +3,9 @@
 import { Type } from 'typebox'
 import type { App } from '../platform/http.ts'
 import { withActor } from '../platform/actor.ts'
+import { decodeCursor, pageOf } from '../platform/cursor.ts'
 import { AppError } from '../platform/errors.ts'
+import { PageOf, PageQuery } from '../platform/schemas.ts'
 import { AuditErrors as E } from './errors.ts'
 import { listEvents } from './queries.ts'
 import { eventView } from './trail.ts'
@@ -17,7 +19,7 @@ const Changes = Type.Union([
 ])
 
 export const AuditEvent = Type.Object({
-  id: Type.Integer({ description: 'Position in the chain: 1, 2, 3 … without gaps' }),
+  id: Type.Integer({ description: 'Increasing with the time recorded; an id a rolled-back change drew is skipped' }),
   at: Type.String({ format: 'date-time' }),
   actor: Type.Object({
     kind: Type.String({ description: 'user, partner_key, system or anonymous' }),
@@ -32,18 +34,18 @@ export const AuditEvent = Type.Object({
   entityId: Type.Union([Type.String(), Type.Null()]),
   branchCode: Type.Union([Type.String(), Type.Null()]),
   changes: Changes,
-  hash: Type.String({ description: 'SHA-256 linking this event to the previous one' }),
+  hash: Type.Union([Type.String(), Type.Null()], {
+    description: 'The chain link (HMAC-SHA256) joining this event to the one before it; null until the chain builder has reached it (seconds after the change)',
+  }),
 })
 
-const AuditQuery = Type.Object({
+const AuditQuery = PageQuery({
   entityType: Type.Optional(Type.String({ maxLength: 60 })),
   entityId: Type.Optional(Type.String({ maxLength: 100 })),
   actorId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'User id of whoever acted' })),
   action: Type.Optional(Type.String({ maxLength: 100 })),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'From this instant (inclusive)' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Until this instant (exclusive)' })),
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
-  cursor: Type.Optional(Type.String({ maxLength: 20, description: 'nextCursor of the previous page' })),
 })
 
 export async function auditRoutes(app: App): Promise<void> {
@@ -56,7 +58,7 @@ export async function auditRoutes(app: App): Promise<void> {
         operationId: 'listAuditEvents',
         summary: 'The audit trail, newest first, within your scope',
         querystring: AuditQuery,
-        response: { 200: Type.Object({ items: Type.Array(AuditEvent), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+        response: { 200: PageOf(AuditEvent) },
       },
     },
     async (req) => {
@@ -64,16 +66,12 @@ export async function auditRoutes(app: App): Promise<void> {
       const from = qs.from ? new Date(qs.from) : undefined
       const to = qs.to ? new Date(qs.to) : undefined
       if (from && to && from.getTime() >= to.getTime()) throw AppError.field(E.AUDIT_RANGE_INVALID, 'from', 'from must be before to')
-      let beforeId: number | undefined
-      if (qs.cursor !== undefined) {
-        beforeId = Number(qs.cursor)
-        if (!/^\d{1,15}$/.test(qs.cursor) || beforeId < 1) throw AppError.field(E.AUDIT_CURSOR_INVALID, 'cursor')
-      }
+      const beforeId = qs.cursor === undefined ? undefined : decodeCursor(qs.cursor, ['int'])[0]
+      const limit = qs.limit ?? 50
       const rows = await withActor(app.ctx.db, req.actor, (tx) =>
-        listEvents(tx, { entityType: qs.entityType, entityId: qs.entityId, actorId: qs.actorId, action: qs.action, from, to, beforeId, limit: qs.limit + 1 }),
+        listEvents(tx, { entityType: qs.entityType, entityId: qs.entityId, actorId: qs.actorId, action: qs.action, from, to, beforeId, limit: limit + 1 }),
       )
-      const page = rows.slice(0, qs.limit)
-      return { items: page.map(eventView), nextCursor: rows.length > qs.limit ? String(page[page.length - 1]!.id) : null }
+      return pageOf(rows, limit, (e) => [e.id], eventView)
     },
   )
 }

@@ -1,17 +1,18 @@
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ANONYMOUS_ACTOR, SYSTEM_ACTOR, withActor, type Actor } from '../platform/actor.ts'
 import { createPool, type Sql } from '../platform/db.ts'
-import { loadConfig } from '../platform/config.ts'
-import { createLogger } from '../platform/log.ts'
+import { sqlState } from '../platform/errors.ts'
 import { testDatabase, type TestDatabase } from '../../test/db.ts'
-import { auditCommands, recordAudit, verifyAuditChain } from './index.ts'
+import { chainedAndVerified, TEST_AUDIT_KEY } from '../../test/audit.ts'
+import { buildAuditChain, recordAudit, verifyAuditChain } from './index.ts'
+import { AUDIT_EVENT_COLUMNS } from './queries.ts'
 
 const officer: Actor = { ...ANONYMOUS_ACTOR, kind: 'user', userId: 12, name: 'siti', role: 'branch_officer', branchCodes: ['KC3505'], ip: '10.0.0.7' }
 
 async function withDb(fn: (db: TestDatabase, app: Sql) => Promise<void>): Promise<void> {
   const db = await testDatabase()
-  const app = createPool(db.url, { max: 8, role: 'jamsos_app' })
+  const app = createPool(db.appUrl, { max: 8 })
   try {
     await fn(db, app)
   } finally {
@@ -20,23 +21,9 @@ async function withDb(fn: (db: TestDatabase, app: Sql) => Promise<void>): Promis
   }
 }
 
-/** Five events from the application role, as the modules write them. */
-async function fiveEvents(app: Sql) {
-  for (let i = 1; i <= 5; i++) {
-    await withActor(app, officer, (tx) =>
-      recordAudit(tx, officer, {
-        action: 'participant.update',
-        entityType: 'participant',
-        entityId: `1000000${i}`,
-        before: { phone: '0811', nik: '3505014501900001', branch_code: 'KC3505' },
-        after: { phone: `082${i}`, nik: '3505014501900001', branch_code: 'KC3505' },
-      }),
-    )
-  }
-}
-
 test('an event records who, when, from where, what, and only the changed fields, NIK masked', async () => {
   await withDb(async (db, app) => {
+    const before = new Date()
     const { id } = await withActor(app, officer, (tx) =>
       recordAudit(tx, officer, {
         action: 'participant.update',
@@ -48,7 +35,7 @@ test('an event records who, when, from where, what, and only the changed fields,
     )
     const [e] = await db.sql`SELECT * FROM audit_event WHERE id = ${id}`
     assert.deepEqual(
-      { ...e, at: undefined, hash: undefined },
+      { ...e, at: undefined },
       {
         id: 1,
         at: undefined,
@@ -63,21 +50,60 @@ test('an event records who, when, from where, what, and only the changed fields,
         entity_id: '10000000011',
         branch_code: 'KC3505',
         changes: { before: { phone: '0811', nik: '3505**********01' }, after: { phone: '0822', nik: '3505**********02' } },
-        prev_hash: '0'.repeat(64),
-        hash: undefined,
       },
     )
-    assert.deepEqual(await verifyAuditChain(db.sql), { ok: true, count: 1, headHash: e!.hash })
+    // Stamped by the database's clock when it was recorded.
+    assert.ok(e!.at.getTime() >= before.getTime() - 1000 && e!.at.getTime() <= Date.now() + 1000)
+    const v = await chainedAndVerified(db.sql)
+    assert.deepEqual([v.ok, v.events, v.chainedUpTo, v.unchained, v.gaps], [true, 1, 1, 0, 0])
   })
 })
 
-test('concurrent appends form one unbroken line; a rolled-back append leaves no gap', async () => {
+test('a caller records events it cannot read (an anonymous refused login), and learns their id', async () => {
   await withDb(async (db, app) => {
-    await Promise.all(
+    const throttle: Actor = { ...SYSTEM_ACTOR, name: 'login throttle', ip: '10.9.9.9' }
+    const first = await withActor(app, ANONYMOUS_ACTOR, (tx) => recordAudit(tx, throttle, { action: 'user.lock', entityType: 'user', entityId: 7 }))
+    const second = await withActor(app, ANONYMOUS_ACTOR, (tx) => recordAudit(tx, throttle, { action: 'user.lock', entityType: 'user', entityId: 8 }))
+    assert.deepEqual([first.id, second.id], [1, 2])
+    assert.equal((await withActor(app, ANONYMOUS_ACTOR, (tx) => tx`SELECT id FROM audit_event`)).length, 0)
+    assert.deepEqual((await db.sql`SELECT id, entity_id FROM audit_event ORDER BY id`).map((r) => [r.id, r.entity_id]), [
+      [1, '7'],
+      [2, '8'],
+    ])
+  })
+})
+
+test('recording takes no lock: 24 writers append at once while one holds its transaction open', async () => {
+  await withDb(async (db, app) => {
+    // A writer that recorded its event and has not committed: under the old head lock every other
+    // writer waited for it.
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let recorded!: () => void
+    const isRecorded = new Promise<void>((resolve) => (recorded = resolve))
+    const holder = withActor(app, officer, async (tx) => {
+      await recordAudit(tx, officer, { action: 'test.slow', entityType: 'test' })
+      recorded()
+      await held
+    })
+    await isRecorded
+    const ids = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
         withActor(app, officer, (tx) => recordAudit(tx, officer, { action: 'test.parallel', entityType: 'test', entityId: i })),
       ),
     )
+    assert.equal(new Set(ids.map((r) => r.id)).size, 24)
+    assert.equal((await db.sql`SELECT count(*)::int AS n FROM audit_event WHERE action = 'test.parallel'`)[0]!.n, 24)
+    release()
+    await holder
+    const v = await chainedAndVerified(db.sql)
+    assert.deepEqual([v.ok, v.events, v.chainedUpTo, v.gaps], [true, 25, 25, 0])
+  })
+})
+
+test('a rolled-back append leaves its id unused; the chain records it as a gap and goes on', async () => {
+  await withDb(async (db, app) => {
+    await withActor(app, officer, (tx) => recordAudit(tx, officer, { action: 'test.before', entityType: 'test' }))
     await assert.rejects(
       withActor(app, officer, async (tx) => {
         await recordAudit(tx, officer, { action: 'test.rolled_back', entityType: 'test' })
@@ -86,104 +112,67 @@ test('concurrent appends form one unbroken line; a rolled-back append leaves no 
       /must vanish/,
     )
     await withActor(app, SYSTEM_ACTOR, (tx) => recordAudit(tx, SYSTEM_ACTOR, { action: 'test.after', entityType: 'test' }))
-    const ids = (await db.sql`SELECT id FROM audit_event ORDER BY id`).map((r) => r.id)
-    assert.deepEqual(ids, Array.from({ length: 25 }, (_, i) => i + 1))
-    const verdict = await verifyAuditChain(db.sql)
-    assert.equal(verdict.ok, true)
-    assert.equal(verdict.count, 25)
+    assert.deepEqual((await db.sql`SELECT id, action FROM audit_event ORDER BY id`).map((r) => [r.id, r.action]), [
+      [1, 'test.before'],
+      [3, 'test.after'],
+    ])
+    const v = await chainedAndVerified(db.sql)
+    assert.deepEqual([v.ok, v.events, v.chainedUpTo, v.gaps, v.unchained], [true, 2, 3, 1, 0])
+    assert.deepEqual((await db.sql`SELECT event_id, kind FROM audit_link ORDER BY event_id`).map((r) => [r.event_id, r.kind]), [
+      [1, 'event'],
+      [2, 'gap'],
+      [3, 'event'],
+    ])
   })
 })
 
-test('a row changed behind the application is found, and `jamsos audit verify` names it and fails', async () => {
+test('the application role appends raw events only: id and time are stamped, links and head are out of reach', async () => {
   await withDb(async (db, app) => {
-    await fiveEvents(app)
-    // Only the owner, switching the guard trigger off, can do this; the chain still tells.
-    await db.sql.begin(async (tx) => {
-      await tx`ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only`
-      await tx`UPDATE audit_event SET changes = jsonb_set(changes, '{after,phone}', '"0899"') WHERE id = 3`
-      await tx`ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only`
-    })
-    const verdict = await verifyAuditChain(db.sql)
-    assert.deepEqual(verdict, { ok: false, count: 2, firstBrokenId: 3, reason: 'its content does not match its hash (the row was changed)' })
-
-    const out: string[] = []
-    const log = console.log
-    console.log = (s: string) => out.push(s)
-    let code: number
-    try {
-      const verify = auditCommands.find((c) => c.name === 'audit verify')!
-      code = await verify.run({ config: loadConfig({ DATABASE_URL: db.url }), log: createLogger('silent'), values: {}, positionals: [] })
-    } finally {
-      console.log = log
+    await withActor(app, officer, (tx) => recordAudit(tx, officer, { action: 'test.real', entityType: 'test' }))
+    await buildAuditChain(db.sql, TEST_AUDIT_KEY)
+    // Choosing its own id (say, one the chain already passed) or a time in the past does not take.
+    const [forged] = await withActor(app, officer, (tx) =>
+      tx<{ id: number; at: Date }[]>`
+        INSERT INTO audit_event (id, at, actor_kind, actor_user_id, actor_name, action, entity_type)
+        VALUES (1, '2001-01-01T00:00:00Z', 'user', 12, 'siti', 'test.forged', 'test') RETURNING id, at`,
+    )
+    assert.equal(forged!.id, 2)
+    assert.ok(forged!.at.getFullYear() >= 2025)
+    const refused = async (q: (tx: Sql) => Promise<unknown>) => {
+      await assert.rejects(withActor(app, officer, (tx) => q(tx as unknown as Sql)), (e) => sqlState(e) === '42501')
     }
-    assert.equal(code, 1)
-    assert.match(out.join('\n'), /BROKEN at event 3/)
+    // Neither a link that would make its event look chained, nor moving the head, nor changing a link.
+    await refused((tx) => tx`INSERT INTO audit_link (event_id, kind, prev_hash, hash) VALUES (2, 'event', ${'0'.repeat(64)}, ${'a'.repeat(64)})`)
+    await refused((tx) => tx`INSERT INTO audit_link (event_id, kind, prev_hash, hash) VALUES (5, 'gap', ${'0'.repeat(64)}, ${'a'.repeat(64)})`)
+    await refused((tx) => tx`UPDATE audit_chain_head SET last_id = 2`)
+    await refused((tx) => tx`UPDATE audit_link SET hash = ${'a'.repeat(64)}`)
+    await refused((tx) => tx`SELECT * FROM audit_chain_head`)
+    await refused((tx) => tx`UPDATE audit_event SET action = 'x' WHERE id = 1`)
+    await refused((tx) => tx`SELECT nextval('audit_event_id_seq')`)
+    // The raw event is chained like any other: it is what the app recorded, no more.
+    const v = await chainedAndVerified(db.sql)
+    assert.deepEqual([v.ok, v.chainedUpTo, v.events], [true, 2, 2])
   })
 })
 
-test('a row re-hashed to hide the change still breaks the link to the next one', async () => {
+test('a link made without the key (by someone who can write the tables) does not verify', async () => {
   await withDb(async (db, app) => {
-    await fiveEvents(app)
-    await db.sql.begin(async (tx) => {
-      await tx`ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only`
-      await tx`UPDATE audit_event SET hash = ${'f'.repeat(64)} WHERE id = 2`
-      await tx`ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only`
-    })
-    const v = await verifyAuditChain(db.sql)
+    await withActor(app, officer, (tx) => recordAudit(tx, officer, { action: 'test.one', entityType: 'test' }))
+    await withActor(app, officer, (tx) => recordAudit(tx, officer, { action: 'test.two', entityType: 'test' }))
+    await buildAuditChain(db.sql, TEST_AUDIT_KEY)
+    await withActor(app, officer, (tx) => recordAudit(tx, officer, { action: 'test.three', entityType: 'test' }))
+    // The owner's pool, chaining event 3 with another key and moving the head to it.
+    await buildAuditChain(db.sql, Buffer.alloc(32, 99))
+    const v = await verifyAuditChain(db.sql, TEST_AUDIT_KEY)
     assert.equal(v.ok, false)
-    assert.equal(!v.ok && v.firstBrokenId, 2)
+    assert.deepEqual(v.broken, [{ id: 3, problem: 'its content does not match its chain link (the event or its link was changed)' }])
   })
 })
 
-test('a deleted row, in the middle or at the end, is found', async () => {
-  await withDb(async (db, app) => {
-    await fiveEvents(app)
-    await db.sql.begin(async (tx) => {
-      await tx`ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only`
-      await tx`DELETE FROM audit_event WHERE id = 4`
-      await tx`ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only`
-    })
-    assert.deepEqual(await verifyAuditChain(db.sql), { ok: false, count: 3, firstBrokenId: 4, reason: 'event 4 is missing (the next is 5)' })
+test('the canonical text the chain hashes covers every column of audit_event', async () => {
+  await withDb(async (db) => {
+    const cols = await db.sql<{ c: string }[]>`
+      SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'audit_event' ORDER BY ordinal_position`
+    assert.deepEqual(cols.map((r) => r.c), [...AUDIT_EVENT_COLUMNS])
   })
-  await withDb(async (db, app) => {
-    await fiveEvents(app)
-    await db.sql.begin(async (tx) => {
-      await tx`ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only`
-      await tx`DELETE FROM audit_event WHERE id = 5`
-      await tx`ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only`
-    })
-    assert.deepEqual(await verifyAuditChain(db.sql), {
-      ok: false,
-      count: 4,
-      firstBrokenId: 5,
-      reason: 'events 5 to 5 are missing from the end of the trail',
-    })
-  })
-})
-
-test('an intact trail verifies, and the command says so', async () => {
-  await withDb(async (db, app) => {
-    await fiveEvents(app)
-    const out: string[] = []
-    const log = console.log
-    console.log = (s: string) => out.push(s)
-    let code: number
-    try {
-      code = await auditCommands[0]!.run({ config: loadConfig({ DATABASE_URL: db.url }), log: createLogger('silent'), values: {}, positionals: [] })
-    } finally {
-      console.log = log
-    }
-    assert.equal(code, 0)
-    assert.match(out.join('\n'), /Audit trail intact: 5 events/)
-  })
-})
-
-let shared: TestDatabase
-before(async () => {
-  shared = await testDatabase()
-})
-after(async () => shared.close())
-
-test('the empty trail verifies', async () => {
-  assert.deepEqual(await verifyAuditChain(shared.sql), { ok: true, count: 0, headHash: '0'.repeat(64) })
 })
