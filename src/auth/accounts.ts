@@ -1,7 +1,7 @@
 // Accounts: creating users, logging in (with per-account lock-out and per-address throttling),
 // sessions and bearer tokens, password changes, resets and disabling. Every change is audited.
-import { ROLES, SYSTEM_ACTOR, type Actor, type ActorScope, type Permission, type Role } from '../platform/actor.ts'
-import { inTransaction, type Db } from '../platform/db.ts'
+import { ROLES, SYSTEM_ACTOR, type Actor, type Permission, type Role } from '../platform/actor.ts'
+import { inTransaction, outsideRequestTransaction, type Db } from '../platform/db.ts'
 import { AppError, PlatformErrors, sqlState, type FieldError } from '../platform/errors.ts'
 import { recordAudit } from '../audit/index.ts'
 import { AuthErrors as E } from './errors.ts'
@@ -10,6 +10,7 @@ import { randomToken, sha256 } from './secrets.ts'
 import type { AuthSettings } from './settings.ts'
 import { accountRetryAt, clientNet, windowRetryAt } from './throttle.ts'
 import * as q from './queries.ts'
+import type { UserView } from './views.ts'
 
 export interface AuthContext {
   db: Db
@@ -33,17 +34,8 @@ export interface NewUser {
   password?: string | undefined
 }
 
-/** A user as the API shows it: never the password hash. */
-export interface UserView extends ActorScope {
-  id: number
-  username: string
-  displayName: string
-  role: Role
-  disabledAt: string | null
-  lockedUntil: string | null
-  createdAt: string
-  passwordChangedAt: string
-}
+/** A user as the API shows it (never the password hash): the User schema of views.ts. */
+export type { UserView } from './views.ts'
 
 export function userView(u: q.UserRow): UserView {
   return {
@@ -194,7 +186,10 @@ const minutesBefore = (now: Date, minutes: number) => new Date(now.getTime() - m
 async function claimAttempt(c: AuthContext, net: string, username: string): Promise<Attempt> {
   const s = c.settings
   const now = c.now
-  return inTransaction(c.db, async (tx) => {
+  // Counted whatever becomes of the request: a password change sent with an Idempotency-Key runs
+  // in the key's transaction (src/platform/idempotency.ts), and a wrong guess must not roll back
+  // with it, nor be invisible to withdrawAuthFailures on the pool.
+  return outsideRequestTransaction(() => inTransaction(c.db, async (tx) => {
     await q.lockAttempt(tx, net, username)
     const f = await q.recentFailures(tx, {
       net,
@@ -215,7 +210,7 @@ async function claimAttempt(c: AuthContext, net: string, username: string): Prom
     if (accountAt) throw retryError(E.AUTH_ACCOUNT_THROTTLED, accountAt, now)
     const id = await q.insertAuthFailure(tx, net, username, now)
     return { id, net, username, lockedUntilIfWrong: windowRetryAt([...f.pair, now], now, pair) }
-  })
+  }))
 }
 
 /** A counted attempt was wrong: the error to answer, and the lock audited if this attempt set it. */
@@ -225,7 +220,8 @@ async function attemptFailed(c: AuthContext, attempt: Attempt, user: q.UserRow |
   if (user) {
     // Jamsos locks the account for that address, on behalf of nobody; the address is what the
     // trail can say. Unknown usernames are locked alike, with nothing to record.
-    await inTransaction(c.db, async (tx) => {
+    // Like the attempt itself, the lock holds whatever becomes of the request (claimAttempt).
+    await outsideRequestTransaction(() => inTransaction(c.db, async (tx) => {
       await q.noteAccountLock(tx, user.id, until)
       await recordAudit(tx, { ...SYSTEM_ACTOR, name: 'login throttle', ip }, {
         action: 'user.lock',
@@ -234,7 +230,7 @@ async function attemptFailed(c: AuthContext, attempt: Attempt, user: q.UserRow |
         branchCode: user.branch_codes[0] ?? null,
         after: { locked_until: until, address: attempt.net },
       })
-    })
+    }))
   }
   return lockedError(until, c.now)
 }
@@ -297,7 +293,8 @@ export async function resolveSession(c: AuthContext, token: string, kind: 'cooki
 }
 
 export async function endSession(c: AuthContext, sessionId: number): Promise<void> {
-  await q.revokeSession(c.db, sessionId, c.now)
+  // In a transaction, so that a logout sent with an Idempotency-Key commits with its key.
+  await inTransaction(c.db, (tx) => q.revokeSession(tx, sessionId, c.now))
 }
 
 /** A user changes their own password; their other sessions end. */

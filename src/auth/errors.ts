@@ -37,21 +37,6 @@ export const AuthErrors = defineErrors({
     en: 'The signature timestamp is outside the allowed window',
   },
   SIGNATURE_REPLAYED: { status: 401, id: 'Tanda tangan ini sudah pernah dipakai', en: 'This signature has already been used' },
-  IDEMPOTENCY_KEY_REUSED: {
-    status: 409,
-    id: 'Idempotency-Key ini sudah dipakai untuk permintaan yang berbeda',
-    en: 'This Idempotency-Key was already used for a different request',
-  },
-  IDEMPOTENCY_IN_PROGRESS: {
-    status: 409,
-    id: 'Permintaan dengan Idempotency-Key ini masih diproses',
-    en: 'A request with this Idempotency-Key is still being processed',
-  },
-  IDEMPOTENCY_NOT_REPLAYABLE: {
-    status: 409,
-    id: 'Permintaan dengan Idempotency-Key ini sudah berhasil; jawabannya memuat rahasia yang hanya ditampilkan sekali, jadi tidak diulang',
-    en: 'The request with this Idempotency-Key already succeeded; its answer held a secret shown only once, so it is not replayed',
-  },
   ACCOUNT_DISABLED: { status: 403, id: 'Akun ini dinonaktifkan', en: 'This account is disabled' },
   PASSWORD_TOO_WEAK: { status: 400, id: 'Kata sandi terlalu lemah', en: 'The password is too weak' },
   PASSWORD_WRONG: { status: 400, id: 'Kata sandi saat ini salah', en: 'The current password is wrong' },

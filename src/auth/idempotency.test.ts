@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { testApp, type TestApp } from '../../test/app.ts'
 import { as, partnerKey } from '../../test/auth.ts'
-import { requestFingerprint } from './idempotency.ts'
+import { requestFingerprint } from '../platform/idempotency.ts'
 
 let t: TestApp
 before(async () => {
@@ -157,11 +157,12 @@ test('no route keeps an answer that sets a cookie: it hands out a credential', a
   }
 })
 
-test('a first request still running keeps its key however long it takes', async () => {
+test('a claim left pending by the scheme before migration 0015 is not taken over before it expires', async () => {
   const admin = await as(t, 'admin')
   const scope = `user:${admin.user.id}`
   const fingerprint = requestFingerprint('POST', '/api/v1/auth/logout', undefined)
-  // As if a first request began two hours ago and has not answered yet.
+  // A claim made apart from its work (as before migration 0015) whose request never answered: a
+  // slow request and a dead one looked the same, so it is honoured until it expires.
   const began = new Date(Date.now() - 2 * 3_600_000)
   await t.ctx.systemDb`
     INSERT INTO idempotency_key (scope, key, request_hash, created_at, expires_at)

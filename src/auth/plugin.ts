@@ -7,9 +7,10 @@
 //                 (401/403, CSRF)
 //   preParsing    partner requests: keep the raw body to hash it
 //   preValidation partner signature → req.actor; rate limit per partner key (or address); access check
-//   preHandler    Idempotency-Key (not on public routes): replay the first answer, or remember this one
-//   onSend        store the answer under its Idempotency-Key (not a success of a route with
-//                 config.storeResponse: false, whose answer holds a one-time secret, nor an
+//   preHandler    Idempotency-Key (not on public routes; src/platform/idempotency.ts): replay the
+//                 first answer, or claim the key in the transaction the handler then runs in
+//   onSend        store the answer under its Idempotency-Key and commit (not a success of a route
+//                 with config.storeResponse: false, whose answer holds a one-time secret, nor an
 //                 answer that sets a cookie)
 //
 // The limits run before the access check, so refused requests are counted too (issue 12 §7:
@@ -28,7 +29,7 @@ import { AppError, PlatformErrors } from '../platform/errors.ts'
 import { accessProblem, decideAccess, isWrite, UNSAFE_METHODS, type RouteAccess } from './access.ts'
 import { actorFromUser, resolveSession, type AuthContext } from './accounts.ts'
 import { AuthErrors as E } from './errors.ts'
-import { idempotencyScope, replayable, requestFingerprint, validIdempotencyKey } from './idempotency.ts'
+import { idempotencyPlugin, idempotencyScope } from '../platform/idempotency.ts'
 import { verifySignedRequest, type KeyContext } from './partner-keys.ts'
 import { ensureAuthKey, sha256 } from './secrets.ts'
 import { loadAuthSettings, type AuthSettings } from './settings.ts'
@@ -54,22 +55,11 @@ export interface RequestAuth {
   error: AppError | null
   /** sha256 of the raw body, for partner signatures. */
   bodySha256: string | null
-  idempotency: { scope: string; key: string } | null
-  replayed: boolean
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     auth: RequestAuth
-  }
-  interface FastifyContextConfig {
-    /**
-     * false on a route whose successful answer holds a secret shown once (a generated password, a
-     * partner secret): the Idempotency-Key still keeps the work from being done twice, but the
-     * answer is not stored, so the secret never rests in idempotency_key in clear. A retry of a
-     * success gets 409 IDEMPOTENCY_NOT_REPLAYABLE; refusals are stored and replayed as usual.
-     */
-    storeResponse?: boolean
   }
 }
 
@@ -87,14 +77,6 @@ export function declaredRoutes(app: App): DeclaredRoute[] {
   return [...(declared.get(app) ?? [])]
 }
 
-/**
- * How long a first request may still be running. Its key stays "in progress" for the whole time
- * it is remembered (JAMSOS_IDEMPOTENCY_TTL_HOURS): nothing bounds how long a handler runs, and a
- * slow request cannot be told from a dead one, so taking its key over any sooner could do the work
- * twice. A key whose request died is free again when it expires.
- */
-const pendingClaimLifetimeMs = (settings: AuthSettings) => settings.idempotencyTtlHours * 3_600_000
-
 /** The identity module's settings and keys for this app (shared by the plugin and the routes). */
 export interface AuthRuntime {
   settings: AuthSettings
@@ -110,10 +92,10 @@ export function authRuntime(app: App): AuthRuntime {
   let r = runtimes.get(app.ctx)
   if (!r) {
     const ctx = app.ctx
-    const settings = loadAuthSettings(ctx.config, process.env, (ctx.services.authSettings as Partial<AuthSettings> | undefined) ?? {})
+    const settings = loadAuthSettings(ctx.config, process.env, ctx.services.authSettings)
     // Loaded now, when the app is built, not on the first partner request.
     ensureAuthKey(ctx.services, settings.secretKey, ctx.config.dataDir)
-    const secretKey = () => ctx.services.authKey as Buffer
+    const secretKey = () => ensureAuthKey(ctx.services, settings.secretKey, ctx.config.dataDir)
     r = {
       settings,
       context: () => ({ db: ctx.db, settings, now: ctx.now() }),
@@ -137,11 +119,6 @@ function header(req: FastifyRequest, name: string): string | undefined {
 
 function routeAccess(req: FastifyRequest): RouteAccess | undefined {
   return (req.routeOptions?.config as { access?: RouteAccess } | undefined)?.access
-}
-
-/** A success of a route whose answer holds a one-time secret: not stored, not replayed. */
-function withheld(req: FastifyRequest, status: number): boolean {
-  return (req.routeOptions?.config as { storeResponse?: boolean } | undefined)?.storeResponse === false && status >= 200 && status < 300
 }
 
 /** Refuses the request unless its caller may use the route. */
@@ -275,8 +252,11 @@ export async function securityPlugin(app: App): Promise<void> {
 
   await app.register(cookie)
   // Default helmet CSP: scripts from 'self' only, inline styles and data: images allowed, which
-  // is what the Swagger UI at /api/docs needs.
-  await app.register(helmet, { global: true })
+  // is what the Swagger UI at /api/docs and the web app (src/web: module scripts and a stylesheet
+  // from /assets) need. Without upgrade-insecure-requests: every resource is same-origin already,
+  // and over plain HTTP on an address that is not localhost (a phone trying `npm start` on the
+  // office network) the browser would rewrite the app's own scripts to https:// and show nothing.
+  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })
   await app.register(cors, {
     // No configured origin: no CORS headers at all, so only same-origin pages can call.
     origin: app.ctx.config.corsOrigins.length ? app.ctx.config.corsOrigins : false,
@@ -288,6 +268,22 @@ export async function securityPlugin(app: App): Promise<void> {
   })
 
   app.decorateRequest('auth', null as unknown as RequestAuth)
+
+  // Idempotency-Key on every state-changing route that is not public (src/platform/idempotency.ts).
+  // Public routes do not remember answers for anyone: they are the same whoever asks, and the
+  // public writes are the logins, whose answers are credentials (an access token, a CSRF token)
+  // that must never rest in idempotency_key (issue 12 §7, "tokens stored in clear").
+  // After the cookie plugin: its onSend sets the Set-Cookie header, which this one's onSend reads
+  // (an answer that sets a cookie is never stored).
+  idempotencyPlugin(app, {
+    pool: () => app.ctx.db,
+    housekeeping: () => app.ctx.systemDb,
+    covers: (route, method) => route.url.startsWith('/api/v1') && !((route.config as { access?: RouteAccess } | undefined)?.access?.public ?? false) && UNSAFE_METHODS.has(method),
+    scope: (req) => idempotencyScope(req.actor),
+    now: () => app.ctx.now(),
+    ttlHours: rt.settings.idempotencyTtlHours,
+    commandIdRetentionDays: rt.settings.commandIdRetentionDays,
+  })
 
   // Rate limits (per process, in memory). First per address (IPv6: per /64), before anything is
   // looked up; then per session or partner key once known, or per address again, at the
@@ -306,7 +302,7 @@ export async function securityPlugin(app: App): Promise<void> {
   })
 
   app.addHook('onRequest', async (req, reply) => {
-    req.auth = { via: null, sessionId: null, keyId: null, csrfHash: null, error: null, bodySha256: null, idempotency: null, replayed: false }
+    req.auth = { via: null, sessionId: null, keyId: null, csrfHash: null, error: null, bodySha256: null }
     await limit(addressLimiter, req, reply, false)
     if (isPartnerRequest(req)) return
     await authenticateSession(app, req)
@@ -341,48 +337,6 @@ export async function securityPlugin(app: App): Promise<void> {
     if (access) enforce(req, access)
   })
 
-  app.addHook('preHandler', async (req, reply) => {
-    if (!UNSAFE_METHODS.has(req.method) || !req.url.startsWith('/api/v1/')) return
-    const key = header(req, 'idempotency-key')
-    if (key === undefined) return
-    // Public routes do not remember answers for anyone: they are the same whoever asks, and the
-    // public writes are the logins, whose answers are credentials (an access token, a CSRF token)
-    // that must never rest in idempotency_key (issue 12 §7, "tokens stored in clear").
-    if (routeAccess(req)?.public) return
-    if (!validIdempotencyKey(key)) throw AppError.field(PlatformErrors.INVALID_FORMAT, 'Idempotency-Key', '1 to 255 visible ASCII characters')
-    const scope = idempotencyScope(req.actor)
-    if (!scope) return
-    const db = app.ctx.db
-    const now = app.ctx.now()
-    const fingerprint = requestFingerprint(req.method, req.url, req.body)
-    const claimed = await q.claimIdempotencyKey(db, {
-      scope,
-      key,
-      requestHash: fingerprint,
-      now,
-      expiresAt: new Date(now.getTime() + pendingClaimLifetimeMs(rt.settings)),
-    })
-    if (claimed) {
-      req.auth.idempotency = { scope, key }
-      if (fingerprint.startsWith('00')) await q.deleteExpiredIdempotencyKeys(db, now)
-      return
-    }
-    const prior = await q.findIdempotencyKey(db, scope, key)
-    if (prior && prior.request_hash !== fingerprint) throw new AppError(E.IDEMPOTENCY_KEY_REUSED, { reason: 'same key, different request' })
-    if (!prior || prior.status === null) throw new AppError(E.IDEMPOTENCY_IN_PROGRESS)
-    // Also covers an answer stored before the route withheld it: a secret is never replayed.
-    if (withheld(req, prior.status)) {
-      throw new AppError(E.IDEMPOTENCY_NOT_REPLAYABLE, {
-        reason: `the first request answered ${prior.status}; look up what it did instead of retrying`,
-        details: { status: prior.status },
-      })
-    }
-    req.auth.replayed = true
-    reply.code(prior.status).header('idempotent-replayed', 'true')
-    if (prior.content_type) reply.header('content-type', prior.content_type)
-    return reply.send(prior.response ?? undefined)
-  })
-
   // Logout, password changes and resets, disabling an account: whatever a write to /auth or /users
   // did to sessions holds for this process's cached ones at once, before its answer goes out.
   app.addHook('onSend', async (req, _reply, payload) => {
@@ -390,25 +344,6 @@ export async function securityPlugin(app: App): Promise<void> {
     return payload
   })
 
-  app.addHook('onSend', async (req, reply, payload) => {
-    const idem = req.auth?.idempotency
-    if (!idem || req.auth.replayed) return payload
-    req.auth.idempotency = null
-    if (!replayable(reply.statusCode)) {
-      await q.releaseIdempotencyKey(app.ctx.db, idem.scope, idem.key)
-      return payload
-    }
-    // An answer that sets a cookie hands out a credential (a session): never stored either.
-    if (withheld(req, reply.statusCode) || reply.hasHeader('set-cookie')) {
-      // The status marks the work as done; the answer with its secret goes to this caller only.
-      await q.completeIdempotencyKey(app.ctx.db, idem.scope, idem.key, reply.statusCode, null, null)
-      return payload
-    }
-    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
-    const contentType = reply.getHeader('content-type')
-    await q.completeIdempotencyKey(app.ctx.db, idem.scope, idem.key, reply.statusCode, typeof contentType === 'string' ? contentType : null, body)
-    return payload
-  })
 }
 
 /**

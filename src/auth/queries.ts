@@ -2,31 +2,17 @@
 // lock-outs follow the same clock the tests control.
 import { inTransaction, type Db } from '../platform/db.ts'
 import type { Permission, Role } from '../platform/actor.ts'
+import type { AppUserRow, AuthSessionRow, PartnerKeyRow } from '../platform/db-types.ts'
 import { likeLiteral } from '../platform/sql-text.ts'
 
-export interface NewUserRow {
-  username: string
-  display_name: string
-  role: Role
-  branch_codes: string[]
-  agent_id: number | null
-  partner_id: number | null
-  sponsor_id: number | null
-  participant_id: number | null
-  permissions: Permission[]
-  password_hash: string
-  password_changed_at: Date
-  created_at: Date
-  created_by: number | null
-}
+/**
+ * A stored account, as `SELECT *` reads it (generated from the migrations, src/platform/db-types.ts).
+ * `permissions` is text[] in the table; only Permission values are ever written (createUser checks them).
+ */
+export type UserRow = Omit<AppUserRow, 'permissions'> & { permissions: Permission[] }
 
-/** A stored account: what was created plus its id and lock-out state. */
-export interface UserRow extends NewUserRow {
-  id: number
-  failed_attempts: number
-  locked_until: Date | null
-  disabled_at: Date | null
-}
+/** What creating an account writes: every column but the id and the lock-out state, which start empty. */
+export type NewUserRow = Omit<UserRow, 'id' | 'failed_attempts' | 'locked_until' | 'disabled_at'>
 
 export const insertUser = async (db: Db, u: NewUserRow): Promise<UserRow> =>
   (await db<UserRow[]>`
@@ -83,15 +69,8 @@ export const disableUser = async (db: Db, id: number, at: Date): Promise<UserRow
 
 // Sessions and bearer tokens ---------------------------------------------------------------------
 
-export interface SessionRow {
-  id: number
-  kind: 'cookie' | 'bearer'
-  user_id: number
-  csrf_hash: Buffer | null
-  created_at: Date
-  expires_at: Date
-  revoked_at: Date | null
-}
+/** A session as read back: every column but the token's hash and the address. */
+export type SessionRow = Omit<AuthSessionRow, 'token_hash' | 'ip'>
 
 export const insertSession = async (
   db: Db,
@@ -195,16 +174,7 @@ export const deleteStaleAddresses = (db: Db, before: Date) => db`DELETE FROM aut
 
 // Partner keys -----------------------------------------------------------------------------------
 
-export interface PartnerKeyRow {
-  key_id: string
-  partner_id: number
-  secret_cipher: Buffer
-  created_at: Date
-  created_by: number | null
-  expires_at: Date | null
-  revoked_at: Date | null
-  replaced_by: string | null
-}
+export type { PartnerKeyRow }
 
 export const insertPartnerKey = async (
   db: Db,
@@ -237,52 +207,6 @@ export const claimSignature = async (db: Db, signature: string, expiresAt: Date)
     .length === 1
 
 export const deleteExpiredSignatures = (db: Db, before: Date) => db`DELETE FROM signature_replay WHERE expires_at < ${before}`
-
-// Idempotency ------------------------------------------------------------------------------------
-
-export interface IdempotencyRow {
-  scope: string
-  key: string
-  request_hash: string
-  status: number | null
-  content_type: string | null
-  response: string | null
-  created_at: Date
-  expires_at: Date
-}
-
-/**
- * Claims a key for a first request, or takes over a key whose record expired. A pending key (its
- * first request has not answered) is never taken over before it expires, however old: a slow
- * request and a dead one look the same from here, and only the first must never run twice.
- * Returns false when someone holds it.
- */
-export const claimIdempotencyKey = async (
-  db: Db,
-  k: { scope: string; key: string; requestHash: string; now: Date; expiresAt: Date },
-): Promise<boolean> =>
-  (
-    await db`
-      INSERT INTO idempotency_key (scope, key, request_hash, created_at, expires_at)
-      VALUES (${k.scope}, ${k.key}, ${k.requestHash}, ${k.now}, ${k.expiresAt})
-      ON CONFLICT (scope, key) DO UPDATE
-        SET request_hash = excluded.request_hash, status = NULL, content_type = NULL, response = NULL,
-            created_at = excluded.created_at, expires_at = excluded.expires_at
-        WHERE idempotency_key.expires_at <= ${k.now}
-      RETURNING 1`
-  ).length === 1
-
-export const findIdempotencyKey = async (db: Db, scope: string, key: string): Promise<IdempotencyRow | undefined> =>
-  (await db<IdempotencyRow[]>`SELECT * FROM idempotency_key WHERE scope = ${scope} AND key = ${key}`)[0]
-
-export const completeIdempotencyKey = (db: Db, scope: string, key: string, status: number, contentType: string | null, response: string | null) =>
-  db`UPDATE idempotency_key SET status = ${status}, content_type = ${contentType}, response = ${response}
-     WHERE scope = ${scope} AND key = ${key} AND status IS NULL`
-
-export const releaseIdempotencyKey = (db: Db, scope: string, key: string) =>
-  db`DELETE FROM idempotency_key WHERE scope = ${scope} AND key = ${key} AND status IS NULL`
-
-export const deleteExpiredIdempotencyKeys = (db: Db, before: Date) => db`DELETE FROM idempotency_key WHERE expires_at < ${before}`
 
 // Agent territory --------------------------------------------------------------------------------
 

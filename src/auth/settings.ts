@@ -36,6 +36,12 @@ export interface AuthSettings {
   keyOverlapHours: number
   /** How long an Idempotency-Key is remembered (JAMSOS_IDEMPOTENCY_TTL_HOURS, 24). */
   idempotencyTtlHours: number
+  /**
+   * How long a command id (an Idempotency-Key that is a UUID, made by an offline client per
+   * command) is remembered (JAMSOS_COMMAND_ID_RETENTION_DAYS, 90): longer than a phone stays
+   * offline, so a command synced again weeks later is still a no-op.
+   */
+  commandIdRetentionDays: number
   /** Requests per minute per session or partner key (JAMSOS_RATE_LIMIT, 1200). */
   rateLimitPerMinute: number
   /** Requests per minute per address without accepted credentials, refused ones included (JAMSOS_RATE_LIMIT_ANONYMOUS, 300). */
@@ -44,6 +50,20 @@ export interface AuthSettings {
   addressRateLimitPerMinute: number
   /** base64 32-byte key encrypting partner secrets (JAMSOS_AUTH_KEY); else <dataDir>/auth-keys.json. */
   secretKey: string | undefined
+}
+
+/**
+ * The identity module's run-time services in ctx.services (src/app.ts builds them): the key that
+ * encrypts partner secrets, loaded once at start (secrets.ts ensureAuthKey), and settings that
+ * tests and embedders override instead of the environment.
+ */
+export interface AuthServices {
+  authKey?: Buffer
+  authSettings?: Partial<AuthSettings>
+}
+
+declare module '../platform/http.ts' {
+  interface AppServices extends AuthServices {}
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -70,6 +90,7 @@ export function loadAuthSettings(config: Config, env: NodeJS.ProcessEnv = proces
     signatureWindowSeconds: int(env, 'JAMSOS_SIGNATURE_WINDOW_SECONDS', 300),
     keyOverlapHours: int(env, 'JAMSOS_KEY_OVERLAP_HOURS', 24),
     idempotencyTtlHours: int(env, 'JAMSOS_IDEMPOTENCY_TTL_HOURS', 24),
+    commandIdRetentionDays: int(env, 'JAMSOS_COMMAND_ID_RETENTION_DAYS', 90),
     rateLimitPerMinute,
     anonymousRateLimitPerMinute: int(env, 'JAMSOS_RATE_LIMIT_ANONYMOUS', 300),
     // An office behind one NAT address holds many sessions: the address ceiling follows theirs.

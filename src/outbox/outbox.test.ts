@@ -8,7 +8,7 @@ import { eventually } from '../../test/eventually.ts'
 import { createLogger } from '../platform/log.ts'
 import { SYSTEM_ACTOR, withActor } from '../platform/actor.ts'
 import { ensureQueues, jobType, jobsOverview, retryJob, startJobRunner, type JobRunner } from '../jobs/index.ts'
-import { outboxAttempts, outboxDelivery, publishEvent, type OutboxEvent, type OutboxSink } from './index.ts'
+import { outboxAttempts, outboxDelivery, publishEvent, publishEvents, type OutboxEvent, type OutboxSink } from './index.ts'
 
 let t: TestApp
 const log = createLogger('silent')
@@ -151,4 +151,22 @@ test('a request (jamsos_app) writes an event in its own transaction but can read
 test('a malformed event is a programming error and writes nothing', async () => {
   await assert.rejects(publishEvent(t.ctx.systemDb, { ...paymentApplied(6), type: 'PaymentApplied' }), /not noun\.verb words/)
   await assert.rejects(publishEvent(t.ctx.systemDb, { ...paymentApplied(6), aggregate: { type: 'payment', id: '' } }), /1 to 100 characters/)
+})
+
+test('events published together go out in order under one job; a redelivery skips what each sink has', async () => {
+  // The partner fails the second event once: the job is retried and sends it that event only.
+  let eights = 0
+  const partner = recorder('partner', (e) => e.payload.paymentId === 8 && ++eights === 1)
+  const r = await deliverTo(partner)
+  const published = await t.ctx.systemDb.begin((tx) => publishEvents(tx, [paymentApplied(7), paymentApplied(8), paymentApplied(9)]))
+  const jobs = await t.ctx.systemDb<{ data: unknown }[]>`SELECT data FROM pgboss.job WHERE name = 'outbox.deliver' AND data ? 'events' AND data->'events'->0->>'eventId' = ${published[0]!.id}`
+  assert.deepEqual(jobs.map((j) => j.data), [{ events: published.map((e) => ({ shardKey: 41, eventId: e.id })) }])
+  await eventually('the redelivery', async () => (await attempts(published[1]!)).includes('partner#2 delivered'))
+  await r.stop()
+  // (An event of an earlier test may arrive first: only these three are looked at.)
+  assert.deepEqual(partner.received.map((e) => e.payload.paymentId).filter((id) => [7, 8, 9].includes(id as number)), [7, 8, 9, 8])
+  assert.deepEqual(await attempts(published[0]!), ['partner#1 delivered'])
+  assert.equal((await attempts(published[1]!)).length, 2)
+  assert.match((await attempts(published[1]!))[0]!, /^partner#1 failed: partner call \d+ failed$/)
+  assert.deepEqual(await attempts(published[2]!), ['partner#1 delivered'])
 })

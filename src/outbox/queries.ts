@@ -2,6 +2,7 @@
 // jamsos_app may INSERT and nothing else, migration 0013); the delivery job reads them and appends
 // its attempts on the owner's pool.
 import type { Db } from '../platform/db.ts'
+import type { OutboxAttemptRow } from '../platform/db-types.ts'
 
 export interface EventRow {
   shardKey: number
@@ -13,10 +14,14 @@ export interface EventRow {
   createdAt: Date
 }
 
-// No RETURNING: the application role may add an event but not read one back.
-export const insertEvent = (db: Db, e: Omit<EventRow, 'createdAt'>) => db`
+// No RETURNING: the application role may add an event but not read one back. One statement for
+// any number of events: they travel as one jsonb array, taken apart by the server.
+export const insertEvents = (db: Db, events: Omit<EventRow, 'createdAt'>[]) => db`
   INSERT INTO outbox_event (shard_key, id, event_type, aggregate_type, aggregate_id, payload)
-  VALUES (${e.shardKey}, ${e.id}, ${e.eventType}, ${e.aggregateType}, ${e.aggregateId}, ${db.json(e.payload as never)})`
+  SELECT e.shard_key, e.id, e.event_type, e.aggregate_type, e.aggregate_id, e.payload
+    FROM jsonb_to_recordset(${db.json(events.map((e) => ({
+      shard_key: e.shardKey, id: e.id, event_type: e.eventType, aggregate_type: e.aggregateType, aggregate_id: e.aggregateId, payload: e.payload,
+    })) as never)}) AS e(shard_key bigint, id uuid, event_type text, aggregate_type text, aggregate_id text, payload jsonb)`
 
 export const findEvent = async (db: Db, shardKey: number, id: string): Promise<EventRow | undefined> =>
   (
@@ -35,7 +40,8 @@ export const deliveredSinks = async (db: Db, shardKey: number, eventId: string):
        WHERE shard_key = ${shardKey} AND event_id = ${eventId} AND outcome = 'delivered'`
   ).map((r) => r.sink)
 
-export type AttemptOutcome = 'delivered' | 'failed' | 'dead'
+/** outbox_attempt's CHECK list, through the generated row type (src/platform/db-types.ts). */
+export type AttemptOutcome = OutboxAttemptRow['outcome']
 
 export interface AttemptInput {
   shardKey: number

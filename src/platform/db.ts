@@ -1,5 +1,6 @@
 // The one connection pool to PostgreSQL, through postgres.js: SQL stays in plain sight as tagged
 // templates with every value sent as a parameter.
+import { AsyncLocalStorage } from 'node:async_hooks'
 import postgres from 'postgres'
 
 export type Sql = postgres.Sql
@@ -66,12 +67,129 @@ export function createPool(url: string, opts: PoolOptions = {}): Sql {
  */
 export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if ('savepoint' in db) return fn(db as Tx)
+  const joined = requestTransaction.getStore()
+  if (joined && joined.pool === db) return joinRequestTransaction(joined, fn)
   return (db as Sql).begin((tx) =>
     fn(tx).catch((e: unknown) => {
       if (connectionGone(e)) return new Promise<never>(() => {})
       throw e
     }),
   ) as Promise<T>
+}
+
+// The request's transaction -------------------------------------------------------------------
+//
+// A request with an Idempotency-Key runs in one transaction from its key's claim to the commit of
+// its stored answer (src/platform/idempotency.ts, issue 13 §2): the business write, the key and
+// the answer commit together or not at all. The handlers and the modules they call do not change:
+// while a handler runs inside runInRequestTransaction, every inTransaction (and so withActor) on
+// that pool joins the request's transaction as a savepoint, with the semantics it had alone: what
+// it did stays when it returns (a refusal that commits an audit event, e.g. a duplicate probe,
+// still does), and is undone when it throws, leaving the request's transaction usable for the
+// refusal's stored answer. Statements run on the pool outside inTransaction are not joined.
+
+interface JoinedTransaction {
+  pool: Sql
+  /** The innermost transaction or savepoint: a nested inTransaction nests in it. */
+  tx: Tx
+  /** Inside a joined inTransaction already (a nested call nests at once rather than queueing). */
+  nested: boolean
+  /** Sibling joins (e.g. two withActor under Promise.all) take turns: savepoints on one connection nest, they cannot interleave. */
+  turn: { last: Promise<unknown> }
+}
+
+const requestTransaction = new AsyncLocalStorage<JoinedTransaction>()
+
+/** Runs fn (a route handler) so that inTransaction(pool, …) inside it joins tx. */
+export function runInRequestTransaction<T>(pool: Sql, tx: Tx, fn: () => T): T {
+  return requestTransaction.run({ pool, tx, nested: false, turn: { last: Promise.resolve() } }, fn)
+}
+
+/**
+ * Runs fn outside the request's transaction: its inTransaction calls open transactions of their
+ * own that commit whatever becomes of the request (e.g. a counted failed password attempt).
+ */
+export function outsideRequestTransaction<T>(fn: () => T): T {
+  return requestTransaction.exit(fn)
+}
+
+function joinRequestTransaction<T>(joined: JoinedTransaction, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const run = () =>
+    new Promise<T>((resolve, reject) => {
+      joined.tx
+        .savepoint((sp) =>
+          requestTransaction.run({ ...joined, tx: sp as Tx, nested: true }, () => fn(sp as Tx)).catch((e: unknown) => {
+            // As in inTransaction: no ROLLBACK TO may be written to a dead connection (it would end
+            // the process), so the savepoint is left unsettled and the caller gets the error.
+            if (connectionGone(e)) {
+              reject(e)
+              return new Promise<never>(() => {})
+            }
+            throw e
+          }),
+        )
+        .then((v) => resolve(v as T), reject)
+    })
+  if (joined.nested) return run()
+  const mine = joined.turn.last.then(run, run)
+  joined.turn.last = mine.catch(() => {})
+  return mine
+}
+
+/** A transaction held open across a request's hooks; ended by commit() or rollback(). */
+export interface OpenTransaction {
+  tx: Tx
+  /** Commits; rejects when the commit (or any statement before it) failed, and nothing was kept. */
+  commit(): Promise<void>
+  /** Undoes everything. Never rejects. */
+  rollback(cause?: unknown): Promise<void>
+}
+
+const ROLLBACK = Symbol('rollback')
+
+/**
+ * Opens a transaction on the pool that stays open until commit() or rollback(). If the
+ * connection dies meanwhile, the transaction is gone with it: commit() rejects with the
+ * connection's error, and nothing is written to the dead connection (see inTransaction).
+ */
+export async function openTransaction(pool: Sql): Promise<OpenTransaction> {
+  let decide!: (commit: boolean) => void
+  const decided = new Promise<boolean>((r) => (decide = r))
+  let opened!: (tx: Tx) => void
+  const ready = new Promise<Tx>((r) => (opened = r))
+  let gone: unknown = null
+  const ended = pool
+    .begin(async (tx) => {
+      opened(tx as Tx)
+      if (!(await decided)) throw ROLLBACK
+    })
+    .then(
+      () => undefined,
+      (e: unknown) => {
+        if (e === ROLLBACK) return undefined
+        if (connectionGone(e)) gone = e
+        throw e
+      },
+    )
+  ended.catch(() => {})
+  const tx = await Promise.race([ready, ended.then(() => Promise.reject(new Error('the transaction ended before it began')))])
+  const settle = async (commit: boolean, cause?: unknown): Promise<void> => {
+    if (cause !== undefined && connectionGone(cause)) gone ??= cause
+    // The connection's close event rejects `begin` (above) in the turn the socket closed; a turn
+    // later, a dead connection is known here and is never written to again.
+    await new Promise((r) => setImmediate(r))
+    if (gone) {
+      if (commit) throw gone
+      return
+    }
+    decide(commit)
+    await ended
+  }
+  return {
+    tx,
+    commit: () => settle(true),
+    rollback: (cause?: unknown) => settle(false, cause).catch(() => {}),
+  }
 }
 
 /** The session is over: postgres.js lost the socket, or the server said FATAL (it then closes it). */
