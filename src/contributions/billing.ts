@@ -1,39 +1,30 @@
 // Issuing bills and posting payments. postPayment is the one path every Rupiah that comes in takes:
 // the ledger, QRIS and reconciliation (later issues) hook in here, never beside it.
+import type { Static } from 'typebox'
 import type { Db } from '../platform/db.ts'
 import { type Actor, withActor } from '../platform/actor.ts'
 import { AppError } from '../platform/errors.ts'
 import { jakartaDate, type YearMonth } from '../platform/dates.ts'
-import { loadRateTable, type ProgramCode } from '../programs/index.ts'
-import { billStartFor, recordPaidMonths, type CoveragePolicy } from '../coverage/index.ts'
-import { kpjFromId, MAX_BILL_SEQ, participantsById, participantIdForKpj, paymentCodeFor, parsePaymentCode, occupationGroupOf, type RegistryDeps } from '../registry/index.ts'
+import { loadRateTable } from '../programs/index.ts'
+import { billStartFor, coverageKnownSince, monthsHeldBy, recordPayments, type CoveragePolicy } from '../coverage/index.ts'
+import { kpjFromId, MAX_BILL_SEQ, memberForBilling, membersForBilling, paymentCodeFor, parsePaymentCode } from '../registry/index.ts'
 import { recordAudit } from '../audit/index.ts'
+import { publishEvents } from '../outbox/index.ts'
+import { billIssued, paymentPosted } from './events.ts'
 import { billExpiry, billPeriods, priceBill, type BillLine } from './bills.ts'
 import { BINDABLE_KINDS, channelFor, type PaymentChannel } from './channels.ts'
 import { ContributionErrors as C } from './errors.ts'
 import * as q from './queries.ts'
+import type { BillView, PartnerChannelView, PaymentChannelView, PaymentNotice as PaymentNoticeBody, PaymentView } from './views.ts'
 
 export interface BillingContext {
   db: Db
   actor: Actor
   now: Date
   policy: CoveragePolicy & { billMonths: number[] }
-  registry: RegistryDeps
 }
 
-export interface BillView {
-  id: number
-  kpj: string
-  paymentCode: string
-  periods: YearMonth[]
-  amount: number
-  lines: BillLine[]
-  issuedAt: string
-  expiresAt: string
-  status: 'open' | 'paid' | 'expired' | 'superseded'
-  paidAt: string | null
-  paymentReference: string | null
-}
+export type { BillView } from './views.ts'
 
 function billView(kpj: string, b: q.BillRow, state: { status: BillView['status']; paidAt: Date | null; reference: string | null }): BillView {
   return {
@@ -55,15 +46,17 @@ function billView(kpj: string, b: q.BillRow, state: { status: BillView['status']
 export async function createBill(c: BillingContext, kpj: string, months: number): Promise<BillView> {
   const today = jakartaDate(c.now)
   return withActor(c.db, c.actor, async (tx) => {
-    // Locking the participant serialises bills and payments of one member.
-    const { id, row } = await participantIdForKpj(tx, kpj, { forUpdate: true })
-    if (row.segment !== 'BPU') throw AppError.field(C.PARTICIPANT_NOT_BILLABLE, 'kpj', 'wage earners (PU) are billed through their employer')
+    // Locking the participant serialises bills and payments of one member. The registry answers
+    // what prices the bill (issue 13 §4: never its raw row, nor the NIK vault for the occupation).
+    const member = await memberForBilling(tx, kpj, { lock: true })
+    const { id } = member
+    if (member.segment !== 'BPU') throw AppError.field(C.PARTICIPANT_NOT_BILLABLE, 'kpj', 'wage earners (PU) are billed through their employer')
     const start = await billStartFor(tx, id, today, c.policy)
     const periods = billPeriods(start, months, c.policy.billMonths, today)
     const rates = await loadRateTable(tx)
     const priced = priceBill(
       rates,
-      { income: row.monthly_income, programs: row.programs as ProgramCode[], occupationGroup: occupationGroupOf(c.registry, row.occupation), funding: row.funding },
+      { income: member.monthlyIncome, programs: member.programs, occupationGroup: member.occupationGroup, funding: member.funding },
       periods,
     )
     const seq = (await q.lastBillSeq(tx, id)) + 1
@@ -87,9 +80,10 @@ export async function createBill(c: BillingContext, kpj: string, months: number)
       action: 'bill.issue',
       entityType: 'bill',
       entityId: bill.payment_code,
-      branchCode: row.branch_code,
+      branchCode: member.branchCode,
       after: { kpj, periods, amount: bill.amount },
     })
+    await publishEvents(tx, [billIssued({ participantId: id, kpj, paymentCode: bill.payment_code, periods: bill.periods, amount: bill.amount, issuedAt: bill.issued_at, expiresAt: bill.expires_at })])
     return billView(kpj, bill, { status: 'open', paidAt: null, reference: null })
   })
 }
@@ -130,9 +124,9 @@ function isSuperseded(bill: { seq: number; paid: boolean; newest_seq: number | n
   return !bill.paid && bill.newest_seq !== null && bill.newest_seq > bill.seq
 }
 
-export async function listBills(c: Omit<BillingContext, 'policy' | 'registry'>, kpj: string): Promise<BillView[]> {
+export async function listBills(c: Omit<BillingContext, 'policy'>, kpj: string): Promise<BillView[]> {
   return withActor(c.db, c.actor, async (tx) => {
-    const { id } = await participantIdForKpj(tx, kpj)
+    const { id } = await memberForBilling(tx, kpj)
     return (await q.listBills(tx, id, c.now)).map((b) => {
       const paid = b.payment_id !== null
       // In the order posting checks them, so for a bill issued by now the status is what a payment
@@ -144,41 +138,20 @@ export async function listBills(c: Omit<BillingContext, 'policy' | 'registry'>, 
 }
 
 /** A payment notification from a channel (bank, app, counter). */
-export interface PaymentNotice {
-  paymentCode: string
-  amount: number
-  reference: string
-  /**
-   * Where the money was paid (payment_channel). A partner key posts as its partner's channel and
-   * may leave it out; see channels.ts for who may post which.
-   */
-  channel?: string
-  /** When the payer paid, as the channel says: information, within the settlement tolerance. */
-  paidAt: string
-  /**
-   * When Jamsos received the notice: coverage counts the payment as known from then. Set from the
-   * server's clock (`now`) for every caller; only Jamsos's own history imports (the system actor)
-   * may give a past instant, so that an imported history is known when it happened.
-   */
-  receivedAt?: string
-}
+/**
+ * A payment notice: the body POST /payments takes (views.ts), and `receivedAt`, when Jamsos received
+ * it. Coverage counts the payment as known from then. Set from the server's clock (`now`) for every
+ * caller; only Jamsos's own history imports (the system actor) may give a past instant, so that an
+ * imported history is known when it happened.
+ */
+export type PaymentNotice = Static<typeof PaymentNoticeBody> & { receivedAt?: string }
 
-export interface PaymentView {
-  id: number
-  kpj: string
-  paymentCode: string
-  amount: number
-  reference: string
-  channel: string
-  paidAt: string
-  receivedAt: string
-  periods: YearMonth[]
-  /**
-   * The months this payment holds. Fewer than periods (or none) when an earlier payment already
-   * paid them: a month paid twice covers once, the rest is an overpayment to refund (regulations.md §2).
-   */
-  covered: YearMonth[]
-}
+/**
+ * A payment as the API shows it (views.ts). `covered` holds fewer months than `periods` (or none)
+ * when an earlier payment already paid them: a month paid twice covers once, the rest is an
+ * overpayment to refund (regulations.md §2).
+ */
+export type { PaymentView } from './views.ts'
 
 export interface PostedPayment {
   payment: PaymentView
@@ -194,7 +167,14 @@ const DAY_MS = 86_400_000
 export const DEFAULT_SETTLEMENT_DAYS = 7
 
 /** Who posts, when, and how late a channel's notice may arrive after the payment it reports. */
-export type PostingContext = Omit<BillingContext, 'policy' | 'registry'> & { settlementDays?: number }
+export type PostingContext = Omit<BillingContext, 'policy'> & {
+  settlementDays?: number
+  /**
+   * The coverage rule's graceMonths (Config.graceMonths): the status periods a payment leaves are
+   * computed with it when it posts (coverage recordPayments). Default 3, as JAMSOS_GRACE_MONTHS.
+   */
+  policy?: CoveragePolicy
+}
 
 /**
  * Posts a payment against its bill. The same notification twice (same reference and channel)
@@ -267,8 +247,14 @@ export async function postPayments(
     }
     const participantIds = [...new Set(parsed.map((p) => p.participantId))]
     // Locking the participants serialises payments and bills of each member.
-    const rows = new Map((await participantsById(tx, participantIds, { forUpdate: true })).map((r) => [r.id, r]))
+    const rows = new Map((await membersForBilling(tx, participantIds, { lock: true })).map((m) => [m.id, m]))
     const seen = await q.findPaymentReferences(tx, parsed.map((p) => ({ reference: p.reference, channel: p.channel })))
+    // A twin's months come from coverage, which owns them (issue 13 §4: contributions no longer read its table).
+    const twinMonths = await monthsHeldBy(tx, [...seen.values()].flatMap((t) => (t.visible ? [{ participantId: t.participant_id, paymentId: t.id }] : [])))
+    // Coverage is credited in the order payments are received (coverage recordPayments): one received
+    // before the member's last payment cannot be slotted in behind it. Only history imports (the
+    // system actor) give receivedAt; for everyone else it is the server's clock.
+    const knownSince = await coverageKnownSince(tx, participantIds)
     const bills = await q.billsForPosting(tx, parsed.map((p) => ({ participantId: p.participantId, seq: p.seq, paidAt: p.paidAt })))
     const accepted: (typeof parsed[number] & { bill: q.BillForPosting })[] = []
     const inBatch = new Set<string>()
@@ -279,7 +265,7 @@ export async function postPayments(
         // A twin out of the caller's scope is never this caller's notice: it names a bill the
         // caller cannot see, so it is a conflict like any other reuse, and nothing about it is told.
         out[p.i] = twin.visible && twin.payment_code === n.paymentCode && twin.amount === n.amount
-          ? { payment: paymentView(kpjFromId(twin.participant_id), twin, twin), created: false }
+          ? { payment: paymentView(kpjFromId(twin.participant_id), twin, { ...twin, covered: twinMonths.get(twin.id) ?? [] }), created: false }
           : AppError.field(C.PAYMENT_REFERENCE_CONFLICT, 'reference', `reference ${n.reference} on channel ${p.channel} was already used for another payment`)
         continue
       }
@@ -297,6 +283,9 @@ export async function postPayments(
         }))
       } else if (inBatch.has(`${p.reference}\u0000${p.channel}`)) {
         fail(AppError.field(C.PAYMENT_REFERENCE_CONFLICT, 'reference', `reference ${n.reference} appears twice in one batch`))
+      } else if (knownSince.has(p.participantId) && p.receivedAt < knownSince.get(p.participantId)!) {
+        fail(AppError.field(C.PAYMENT_RECEIVED_OUT_OF_ORDER, n.receivedAt === undefined ? 'paymentCode' : 'receivedAt',
+          `a payment of this participant was received at ${knownSince.get(p.participantId)!.toISOString()}, after ${p.receivedAt.toISOString()}; post payments in the order received`))
       } else {
         inBatch.add(n.paymentCode)
         inBatch.add(`${p.reference}\u0000${p.channel}`)
@@ -304,6 +293,8 @@ export async function postPayments(
       }
     }
     if (accepted.length) {
+      // Payment ids follow the order of receipt (then of payment), the order coverage credits them in.
+      accepted.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.paidAt.getTime() - b.paidAt.getTime())
       const payments = await q.insertPayments(tx, accepted.map((a) => ({
         participantId: a.participantId, billId: a.bill.id, amount: a.n.amount, reference: a.reference, channel: a.channel, paidAt: a.paidAt, receivedAt: a.receivedAt,
       })))
@@ -318,19 +309,31 @@ export async function postPayments(
           ? `reference ${one.n.reference} on channel ${one.channel} was used for another payment at the same moment`
           : 'a reference in this batch was used for another payment at the same moment; send the batch again to post the rest')
       }
-      const months: { participantId: number; period: string; amount: number; paymentId: number; paidAt: Date; knownAt: Date }[] = []
-      accepted.forEach((a, k) => {
+      // The outcome of each payment is stored with it (issue 13 §3): the months it is credited with
+      // and the member's status periods from the day it is received, while the member's row is locked.
+      const held = await recordPayments(tx, accepted.map((a, k) => {
         const perPeriod = new Map<string, number>()
         for (const l of a.bill.lines) perPeriod.set(l.period, (perPeriod.get(l.period) ?? 0) + l.amount)
-        for (const period of a.bill.periods) {
-          months.push({ participantId: a.participantId, period, amount: perPeriod.get(period) ?? 0, paymentId: payments[k]!.id, paidAt: a.paidAt, knownAt: a.receivedAt })
+        return {
+          participantId: a.participantId,
+          paymentId: payments[k]!.id,
+          periods: a.bill.periods.map((period) => ({ period, amount: perPeriod.get(period) ?? 0 })),
+          paidAt: a.paidAt,
+          knownAt: a.receivedAt,
         }
-      })
-      const held = await recordPaidMonths(tx, months)
+      }), c.policy)
       accepted.forEach((a, k) => {
         const covered = held.get(payments[k]!.id) ?? []
         out[a.i] = { payment: paymentView(rows.get(a.participantId)!.kpj, payments[k]!, { ...a.bill, covered }), created: true }
       })
+      // One payment.posted per payment, all in one statement (a settlement file posts thousands).
+      await publishEvents(tx, accepted.map((a, k) => {
+        const p = payments[k]!
+        return paymentPosted({
+          participantId: a.participantId, kpj: rows.get(a.participantId)!.kpj, paymentId: p.id, paymentCode: a.n.paymentCode, amount: p.amount,
+          channel: p.channel, reference: p.reference, paidAt: p.paid_at, receivedAt: p.received_at, periods: a.bill.periods, covered: held.get(p.id) ?? [],
+        })
+      }))
       if (opts.audit === 'each') {
         for (const a of accepted) {
           const row = rows.get(a.participantId)!
@@ -338,7 +341,7 @@ export async function postPayments(
             action: 'payment.post',
             entityType: 'payment',
             entityId: `${a.channel}:${a.reference}`,
-            branchCode: row.branch_code,
+            branchCode: row.branchCode,
             after: {
               kpj: row.kpj, paymentCode: a.n.paymentCode, amount: a.n.amount, channel: a.channel, periods: a.bill.periods,
               covered: (out[a.i] as PostedPayment).payment.covered, paidAt: a.paidAt.toISOString(), receivedAt: a.receivedAt.toISOString(),
@@ -373,21 +376,16 @@ function paymentView(kpj: string, p: q.PaymentRow, bill: { payment_code: string;
   }
 }
 
-export async function listPayments(c: Omit<BillingContext, 'policy' | 'registry'>, kpj: string): Promise<PaymentView[]> {
+export async function listPayments(c: Omit<BillingContext, 'policy'>, kpj: string): Promise<PaymentView[]> {
   return withActor(c.db, c.actor, async (tx) => {
-    const { id } = await participantIdForKpj(tx, kpj)
-    return (await q.listPayments(tx, id)).map((p) => paymentView(kpj, p, p))
+    const { id } = await memberForBilling(tx, kpj)
+    const payments = await q.listPayments(tx, id)
+    const held = await monthsHeldBy(tx, payments.map((p) => ({ participantId: p.participant_id, paymentId: p.id })))
+    return payments.map((p) => paymentView(kpj, p, { ...p, covered: held.get(p.id) ?? [] }))
   })
 }
 
-export interface PaymentChannelView {
-  code: string
-  kind: PaymentChannel['kind']
-  nameId: string
-  nameEn: string
-  /** Roles of signed-in users who may post it (counter channels); bank and partner channels are posted by their bound partner key. */
-  userRoles: string[]
-}
+export type { PaymentChannelView } from './views.ts'
 
 const channelView = (r: q.PaymentChannelRow): PaymentChannelView => ({ code: r.code, kind: r.kind, nameId: r.name_id, nameEn: r.name_en, userRoles: r.user_roles })
 
@@ -395,11 +393,7 @@ export async function listPaymentChannels(c: { db: Db; actor: Actor }): Promise<
   return withActor(c.db, c.actor, async (tx) => (await q.listPaymentChannels(tx)).map(channelView))
 }
 
-export interface PartnerChannelView {
-  partnerId: number
-  channel: PaymentChannelView
-  boundAt: string
-}
+export type { PartnerChannelView } from './views.ts'
 
 /**
  * Binds a partner (all its keys, present and future) to the bank or partner channel it posts as.

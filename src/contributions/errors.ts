@@ -10,6 +10,7 @@ export const ContributionErrors = defineErrors({
   BILL_SUPERSEDED: { status: 409, id: 'Tagihan sudah digantikan tagihan yang lebih baru', en: 'A newer bill replaced this one' },
   PAYMENT_AMOUNT_MISMATCH: { status: 422, id: 'Jumlah pembayaran tidak sama dengan tagihan', en: 'The amount paid does not match the bill' },
   PAYMENT_REFERENCE_CONFLICT: { status: 409, id: 'Nomor referensi pembayaran sudah dipakai untuk pembayaran lain', en: 'The payment reference was already used for a different payment' },
+  PAYMENT_RECEIVED_OUT_OF_ORDER: { status: 409, id: 'Pembayaran peserta yang diterima lebih akhir sudah dicatat', en: 'A payment of this participant received later is already posted' },
   PAYMENT_DATE_INVALID: { status: 400, id: 'Waktu pembayaran tidak masuk akal', en: 'The payment time is not plausible' },
   PAYMENT_CHANNEL_UNKNOWN: { status: 400, id: 'Kanal pembayaran tidak dikenal', en: 'Not a known payment channel' },
   PAYMENT_CHANNEL_FORBIDDEN: { status: 403, id: 'Tidak berwenang mencatat pembayaran melalui kanal ini', en: 'Not allowed to post payments as this channel' },

@@ -1,20 +1,11 @@
-// All SQL of bills, payments and paid months. Run inside withActor() so row-level security scopes it.
+// All SQL of bills and payments (the months a payment holds are coverage's: coverage monthsHeldBy). Run inside withActor() so row-level security scopes it.
 import type { Db, Tx } from '../platform/db.ts'
+import type { BillRow as BillTable, PartnerPaymentChannelRow, PaymentChannelRow, PaymentRow } from '../platform/db-types.ts'
 import { copyLines, copyNullable, copyText, copyTextArray } from '../platform/copy.ts'
 import type { BillLine } from './bills.ts'
 
-export interface BillRow {
-  participant_id: number
-  id: number
-  seq: number
-  payment_code: string
-  periods: string[]
-  amount: number
-  lines: BillLine[]
-  issued_at: Date
-  expires_at: Date
-  issued_by: number | null
-}
+/** A bill as `SELECT *` reads it (src/platform/db-types.ts); its lines are the priced BillLines billing wrote. */
+export type BillRow = Omit<BillTable, 'lines'> & { lines: BillLine[] }
 
 export async function insertBill(
   db: Db,
@@ -28,30 +19,43 @@ export async function insertBill(
   return row!
 }
 
+type NewBill = { participantId: number; seq: number; paymentCode: string; periods: string[]; amount: number; lines: BillLine[]; issuedAt: Date; expiresAt: Date; issuedBy: number | null }
+
+/**
+ * The columns an imported bill fills, in COPY order: the one list the staging table, the COPY and
+ * the INSERT all take their columns from; every column of bill but its generated id, and a column
+ * added by a migration fails to compile in BILL_IMPORT_FIELD until it is given its value.
+ */
+const BILL_IMPORT_COLUMNS = [
+  'participant_id', 'seq', 'payment_code', 'periods', 'amount', 'lines', 'issued_at', 'expires_at', 'issued_by',
+] as const satisfies readonly Exclude<keyof BillTable, 'id'>[]
+const BILL_IMPORT_FIELD: { [K in Exclude<keyof BillTable, 'id'>]: (b: NewBill) => string } = {
+  participant_id: (b) => String(b.participantId),
+  seq: (b) => String(b.seq),
+  payment_code: (b) => copyText(b.paymentCode),
+  periods: (b) => copyTextArray(b.periods),
+  amount: (b) => String(b.amount),
+  lines: (b) => copyText(JSON.stringify(b.lines)),
+  issued_at: (b) => b.issuedAt.toISOString(),
+  expires_at: (b) => b.expiresAt.toISOString(),
+  issued_by: (b) => copyNullable(b.issuedBy),
+}
+// Every field listed once, in the list's order.
+const everyBillColumn: Exclude<keyof typeof BILL_IMPORT_FIELD, (typeof BILL_IMPORT_COLUMNS)[number]> extends never ? true : never = true
+void everyBillColumn
+
 /**
  * Many bills at once (history imports, the demo seed): COPY into a staging table without
- * constraints, then one INSERT … SELECT, so a conflicting row fails as an ordinary error.
+ * constraints (made from bill's columns, WITH NO DATA: no NOT NULL, no keys), then one
+ * INSERT … SELECT, so a conflicting row fails as an ordinary error.
  */
-export async function insertBills(
-  tx: Tx,
-  bs: { participantId: number; seq: number; paymentCode: string; periods: string[]; amount: number; lines: BillLine[]; issuedAt: Date; expiresAt: Date; issuedBy: number | null }[],
-): Promise<void> {
+export async function insertBills(tx: Tx, bs: NewBill[]): Promise<void> {
   if (!bs.length) return
-  await tx`
-    CREATE TEMP TABLE IF NOT EXISTS bill_stage (
-      participant_id bigint, seq integer, payment_code text, periods text[], amount bigint, lines jsonb,
-      issued_at timestamptz, expires_at timestamptz, issued_by bigint
-    ) ON COMMIT DELETE ROWS`
-  await copyLines(
-    tx,
-    'bill_stage (participant_id, seq, payment_code, periods, amount, lines, issued_at, expires_at, issued_by)',
-    bs.map((b) =>
-      [b.participantId, b.seq, b.paymentCode, copyTextArray(b.periods), b.amount, copyText(JSON.stringify(b.lines)),
-        b.issuedAt.toISOString(), b.expiresAt.toISOString(), copyNullable(b.issuedBy)].join('\t') + '\n'),
-  )
-  await tx`
-    INSERT INTO bill (participant_id, seq, payment_code, periods, amount, lines, issued_at, expires_at, issued_by)
-    SELECT participant_id, seq, payment_code, periods, amount, lines, issued_at, expires_at, issued_by FROM bill_stage`
+  const cols = BILL_IMPORT_COLUMNS.join(', ')
+  await tx.unsafe(`CREATE TEMP TABLE IF NOT EXISTS bill_stage ON COMMIT DELETE ROWS AS SELECT ${cols} FROM bill WITH NO DATA`)
+  const fields = BILL_IMPORT_COLUMNS.map((c) => BILL_IMPORT_FIELD[c])
+  await copyLines(tx, `bill_stage (${cols})`, bs.map((b) => fields.map((f) => f(b)).join('\t') + '\n'))
+  await tx.unsafe(`INSERT INTO bill (${cols}) SELECT ${cols} FROM bill_stage`)
   await tx`TRUNCATE bill_stage`
 }
 
@@ -83,22 +87,11 @@ export const listBills = (db: Db, participantId: number, now: Date): Promise<Bil
     WHERE b.participant_id = ${participantId}
     ORDER BY b.seq DESC`
 
-export interface PaymentRow {
-  participant_id: number
-  id: number
-  bill_id: number
-  amount: number
-  reference: string
-  channel: string
-  paid_at: Date
-  received_at: Date
-}
+export type { PaymentRow }
 
 export interface PaymentWithBill extends PaymentRow {
   payment_code: string
   periods: string[]
-  /** The months this payment holds in coverage_month (fewer than periods when some were paid before). */
-  covered: string[]
 }
 
 /** A claimed (reference, channel) pair, with its payment when the caller may see it. */
@@ -115,9 +108,7 @@ export type ClaimedReference =
 export async function findPaymentReferences(db: Db, refs: { reference: string; channel: string }[]): Promise<Map<string, ClaimedReference>> {
   if (!refs.length) return new Map()
   const rows = await db<(PaymentWithBill & { pr_reference: string; pr_channel: string })[]>`
-    SELECT pr.reference AS pr_reference, pr.channel AS pr_channel, p.*, b.payment_code, b.periods,
-           ARRAY(SELECT to_char(c.period, 'YYYY-MM') FROM coverage_month c
-                 WHERE c.participant_id = p.participant_id AND c.payment_id = p.id ORDER BY c.period) AS covered
+    SELECT pr.reference AS pr_reference, pr.channel AS pr_channel, p.*, b.payment_code, b.periods
     FROM unnest(${refs.map((r) => r.reference)}::text[], ${refs.map((r) => r.channel)}::text[]) AS k(reference, channel)
     JOIN payment_reference pr ON pr.reference = k.reference AND pr.channel = k.channel
     LEFT JOIN payment p ON p.participant_id = pr.participant_id AND p.id = pr.payment_id
@@ -175,22 +166,15 @@ export async function claimPaymentReferences(db: Db, rs: { reference: string; ch
 
 export const listPayments = (db: Db, participantId: number): Promise<PaymentWithBill[]> =>
   db<PaymentWithBill[]>`
-    SELECT p.*, b.payment_code, b.periods,
-           ARRAY(SELECT to_char(c.period, 'YYYY-MM') FROM coverage_month c
-                 WHERE c.participant_id = p.participant_id AND c.payment_id = p.id ORDER BY c.period) AS covered
+    SELECT p.*, b.payment_code, b.periods
     FROM payment p
     JOIN bill b ON b.participant_id = p.participant_id AND b.id = p.bill_id
     WHERE p.participant_id = ${participantId} ORDER BY p.paid_at DESC, p.id DESC`
 
 // Payment channels (migrations/0011) ----------------------------------------------------------------
 
-export interface PaymentChannelRow {
-  code: string
-  kind: 'bank' | 'partner' | 'counter' | 'budget' | 'retired'
-  name_id: string
-  name_en: string
-  user_roles: string[]
-}
+/** A channel as read for posting: every column of payment_channel. */
+export type { PaymentChannelRow }
 
 /**
  * The channels a batch of notices names, and the channel bound to the posting partner (if any),
@@ -211,12 +195,8 @@ export const listPaymentChannels = (db: Db): Promise<PaymentChannelRow[]> =>
 export const findPaymentChannel = async (db: Db, code: string): Promise<PaymentChannelRow | undefined> =>
   (await db<PaymentChannelRow[]>`SELECT code, kind, name_id, name_en, user_roles FROM payment_channel WHERE code = ${code}`)[0]
 
-export interface PartnerChannelRow {
-  partner_id: number
-  channel: string
-  bound_at: Date
-  bound_by: number | null
-}
+/** A partner's binding: partner_payment_channel as `SELECT *` reads it. */
+export type PartnerChannelRow = PartnerPaymentChannelRow
 
 export const partnerChannel = async (db: Db, partnerId: number, opts: { forUpdate?: boolean } = {}): Promise<PartnerChannelRow | undefined> =>
   opts.forUpdate

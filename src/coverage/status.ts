@@ -15,8 +15,10 @@
 // channels): months a payment covers that lie before the month it is made in count as arrears
 // only while the membership is still running (active or grace). A payment made after the lapse,
 // or a first payment, is credited to the same number of months from the month it is made in
-// (credit, applied when the stored months are read back: coverage_month keeps the bill's periods);
-// a payment after a lapse is a reactivation, not arrears.
+// (credit). Since migration 0016 the posting path stores the months as credited (coverage_month)
+// and the status periods that follow (coverage_period, projectStatus below); this replay reads
+// either the stored months (credit then moves nothing) or a bill's periods, and explains them.
+// A payment after a lapse is a reactivation, not arrears.
 //
 // Only payments known on the date asked about count (the Jakarta date Jamsos received them ≤ that
 // date), so the status on any past date is answered as it stood then, and the history below is the
@@ -44,6 +46,12 @@ export interface PaidMonth {
   period: YearMonth
   /** When Jamsos received the payment that holds the month (coverage_month.known_at). */
   knownAt: Date
+  /**
+   * The payment, when known: payments received at one instant are then credited one by one, in
+   * payment order, as the posting path credits them (two notices posted at the same clock reading
+   * stay two payments). Without it, the months of one instant are one payment.
+   */
+  paymentId?: number
 }
 
 export interface CoveragePolicy {
@@ -211,23 +219,84 @@ function acceptsArrears(status: CoverageState): boolean {
  * before it: the periods as billed while the membership runs; after a lapse (or as a first
  * payment) the periods before the month of payment move to the first unpaid months from it on.
  */
-function credit(months: MonthSet, periods: YearMonth[], paymentMonth: YearMonth, policy: CoveragePolicy): YearMonth[] {
+function credit(months: MonthSet, periods: YearMonth[], paymentMonth: YearMonth, policy: CoveragePolicy): CreditedMonth[] {
   // A month paid twice covers once (the overpaid month is refunded, regulations.md §2; storage
-  // keeps one row per month too: queries.ts insertCoverageMonths).
+  // keeps one row per month too: coverage_month's key is the month).
   const fresh = [...new Set(periods)].filter((p) => !months.has(p)).sort()
-  if (acceptsArrears(stateIn(months, paymentMonth, policy).status)) return fresh
+  if (acceptsArrears(stateIn(months, paymentMonth, policy).status)) return fresh.map((p) => ({ period: p, billed: p }))
   const kept = fresh.filter((p) => p >= paymentMonth)
-  const late = fresh.length - kept.length
+  const late = fresh.filter((p) => p < paymentMonth)
   const taken = new Set(kept)
-  const moved: YearMonth[] = []
-  for (let ym = paymentMonth; moved.length < late; ym = addMonths(ym, 1)) {
-    if (!months.has(ym) && !taken.has(ym)) moved.push(ym)
+  const moved: CreditedMonth[] = []
+  for (let ym = paymentMonth; moved.length < late.length; ym = addMonths(ym, 1)) {
+    if (!months.has(ym) && !taken.has(ym)) moved.push({ period: ym, billed: late[moved.length]! })
   }
-  return [...moved, ...kept].sort()
+  return [...moved, ...kept.map((p) => ({ period: p, billed: p }))].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0))
+}
+
+/** A month a payment holds, and the billed month it was paid as (they differ when credit moved it). */
+export interface CreditedMonth {
+  period: YearMonth
+  billed: YearMonth
+}
+
+/** A stretch of one status, [from, to): `to` null when it lasts until a further payment. */
+export interface StatusPeriod {
+  status: Exclude<CoverageState, 'unpaid'>
+  from: IsoDate
+  to: IsoDate | null
+}
+
+/**
+ * The months one payment credits, given the months credited before it, and the member's status
+ * from the day it is known on if nothing more were paid: what the posting path stores
+ * (coverage_month, coverage_period). The payment month is the Jakarta month of knownAt.
+ */
+export function creditPayment(
+  before: Iterable<YearMonth>,
+  periods: YearMonth[],
+  knownAt: Date,
+  policy: CoveragePolicy = DEFAULT_COVERAGE_POLICY,
+): { credited: CreditedMonth[]; periods: StatusPeriod[] } {
+  const months = new MonthSet()
+  for (const ym of before) months.add(ym)
+  const day = jakartaDate(knownAt)
+  const credited = credit(months, periods, monthOf(day), policy)
+  for (const c of credited) months.add(c.period)
+  return { credited, periods: projectStatus(months, day, policy) }
+}
+
+/**
+ * The status on every date from `from` on while no further payment comes: active in paid months,
+ * grace up to graceMonths after the last paid one before, lapsed after (the rule of stateIn, month
+ * by month). Months before the first paid one are unpaid and get no period. The last period is
+ * always `lapsed` without end: time alone never brings cover back.
+ */
+function projectStatus(months: MonthSet, from: IsoDate, policy: CoveragePolicy): StatusPeriod[] {
+  const last = months.last()
+  if (last === null) return []
+  const out: StatusPeriod[] = []
+  const first = monthOf(from)
+  const lapse = addMonths(last, policy.graceMonths + 1)
+  const end = lapse > first ? lapse : first
+  for (let m = first; m <= end; m = addMonths(m, 1)) {
+    const start = m === first ? from : firstDayOf(m)
+    const { status } = stateIn(months, m, policy)
+    const open = out[out.length - 1]
+    if (status === 'unpaid') {
+      if (open && open.to === null) open.to = start
+      continue
+    }
+    if (open && open.to === null && open.status === status) continue
+    if (open && open.to === null) open.to = start
+    out.push({ status, from: start, to: null })
+  }
+  return out
 }
 
 interface Payment {
   at: number
+  id: number
   date: IsoDate
   periods: YearMonth[]
 }
@@ -237,18 +306,23 @@ export function paidMonthsKnownOn(paid: PaidMonth[], on: IsoDate): PaidMonth[] {
   return paid.filter((p) => jakartaDate(p.knownAt) <= on)
 }
 
-/** The payments known on `on`, one per instant (a bill's months share their knownAt), oldest first. */
+/**
+ * The payments known on `on`, oldest first: one per payment id, or per instant for months without
+ * one (a bill's months share their knownAt); at one instant in payment order.
+ */
 function paymentsKnownOn(paid: PaidMonth[], on: IsoDate): Payment[] {
-  const byInstant = new Map<number, Payment>()
+  const byKey = new Map<string, Payment>()
   for (const p of paidMonthsKnownOn(paid, on)) {
     if (!isYearMonth(p.period)) throw new Error(`paid period "${p.period}" is not YYYY-MM`)
     const date = jakartaDate(p.knownAt)
     const at = p.knownAt.getTime()
-    const payment = byInstant.get(at) ?? { at, date, periods: [] }
+    const id = p.paymentId ?? 0
+    const key = `${at}:${id}`
+    const payment = byKey.get(key) ?? { at, id, date, periods: [] }
     payment.periods.push(p.period)
-    byInstant.set(at, payment)
+    byKey.set(key, payment)
   }
-  return [...byInstant.values()].sort((a, b) => a.at - b.at)
+  return [...byKey.values()].sort((a, b) => a.at - b.at || a.id - b.id)
 }
 
 function requireValid(on: IsoDate, policy: CoveragePolicy): void {
@@ -288,7 +362,7 @@ function replay(paid: PaidMonth[], on: IsoDate, policy: CoveragePolicy): { month
     }
     const paymentMonth = monthOf(payment!.date)
     const before = stateIn(months, paymentMonth, policy)
-    for (const ym of credit(months, payment!.periods, paymentMonth, policy)) months.add(ym)
+    for (const c of credit(months, payment!.periods, paymentMonth, policy)) months.add(c.period)
     const next = stateIn(months, paymentMonth, policy)
     change(payment!.date, next, eventByPayment(before, paymentMonth, next.status))
     i++

@@ -53,7 +53,7 @@ export async function seedDemo(sql: Sql, opts: SeedOptions): Promise<SeedResult>
     chunk = []
     const history = await prepareChunk(sql, people, refs, opts, actor, now, result)
     await writing
-    writing = writeHistory(sql, history, actor, now, result).then(() =>
+    writing = writeHistory(sql, history, actor, now, result, opts.policy).then(() =>
       opts.log?.info({ participants: result.participants, payments: result.payments }, 'demo data'),
     )
     writing.catch(() => {})
@@ -143,13 +143,13 @@ async function prepareChunk(
  * Bills first, then their payments through the posting path: a bill is replaced only by a newer
  * one issued before the money came, so each member's history posts in one pass.
  */
-async function writeHistory(sql: Sql, { bills, notices }: ChunkHistory, actor: Actor, now: Date, result: SeedResult): Promise<void> {
+async function writeHistory(sql: Sql, { bills, notices }: ChunkHistory, actor: Actor, now: Date, result: SeedResult, policy: { graceMonths: number }): Promise<void> {
   const codes: string[] = []
   for (let i = 0; i < bills.length; i += 10_000) codes.push(...(await importBills({ db: sql, actor }, bills.slice(i, i + 10_000))))
   result.bills += bills.length
   for (let i = 0; i < notices.length; i += 10_000) {
     const slice = notices.slice(i, i + 10_000).map((n, j) => ({ ...n.notice, paymentCode: codes[i + j]! }))
-    const outcomes = await postPayments({ db: sql, actor, now }, slice)
+    const outcomes = await postPayments({ db: sql, actor, now, policy }, slice)
     for (const o of outcomes) {
       if (o instanceof AppError) throw new Error(`demo payment refused: ${o.code} ${o.fields.map((f) => f.reason).join('; ')}`)
       result.payments++
