@@ -9,6 +9,7 @@ import { DataDirLockedError, EmbeddedPgError } from './platform/embedded-pg.ts'
 import { MigrationError } from './platform/migrate.ts'
 import { AppError, errorBody } from './platform/errors.ts'
 import { commands } from './commands.ts'
+import { withRuntime } from './app.ts'
 
 const USAGE = `Usage: jamsos <command> [options]
 
@@ -52,7 +53,13 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig()
   const format = chooseLogFormat({ flag: values['log-format'] as string | undefined, env: process.env.JAMSOS_LOG_FORMAT, isTTY: process.stdout.isTTY === true })
   const log = createLogger(config.logLevel ?? (cmd.name === 'start' ? 'info' : 'warn'), undefined, format)
-  return cmd.run({ config, log, values: values as Record<string, string | boolean | undefined>, positionals })
+  return cmd.run({
+    config,
+    log,
+    values: values as Record<string, string | boolean | undefined>,
+    positionals,
+    runtime: (fn) => withRuntime(config, log, fn),
+  })
 }
 
 /**

@@ -5,7 +5,7 @@ import { buildApp, startServices } from '../src/app.ts'
 import { loadConfig } from '../src/platform/config.ts'
 import { createLogger } from '../src/platform/log.ts'
 import { createPool } from '../src/platform/db.ts'
-import type { App, AppContext } from '../src/platform/http.ts'
+import type { App, AppContext, AppServices } from '../src/platform/http.ts'
 import { testDatabase, type TestDatabase } from './db.ts'
 
 export interface TestApp {
@@ -16,7 +16,7 @@ export interface TestApp {
 }
 
 export async function testApp(
-  opts: { now?: () => Date; env?: NodeJS.ProcessEnv; services?: Record<string, unknown> } = {},
+  opts: { now?: () => Date; env?: NodeJS.ProcessEnv; services?: AppServices } = {},
 ): Promise<TestApp> {
   const db = await testDatabase()
   const config = loadConfig({

@@ -6,7 +6,7 @@ import type { InjectOptions } from 'fastify'
 import { SYSTEM_ACTOR, type Permission, type Role } from '../src/platform/actor.ts'
 import type { Sql } from '../src/platform/db.ts'
 import { luhnCheckDigit } from '../src/platform/luhn.ts'
-import { createPartnerKey, createUser, issueSession, loadAuthSettings, signRequest, type UserView } from '../src/auth/index.ts'
+import { createPartnerKey, createUser, ensureAuthKey, issueSession, loadAuthSettings, signRequest, type UserView } from '../src/auth/index.ts'
 import type { TestApp } from './app.ts'
 
 export interface AsOptions {
@@ -68,7 +68,7 @@ export interface PartnerKeyHandle {
 export async function partnerKey(t: TestApp, partnerId = 8001): Promise<PartnerKeyHandle> {
   const settings = loadAuthSettings(t.ctx.config, {})
   const k = await createPartnerKey(
-    { db: t.ctx.systemDb, settings, now: t.ctx.now(), secretKey: t.ctx.services.authKey as Buffer },
+    { db: t.ctx.systemDb, settings, now: t.ctx.now(), secretKey: ensureAuthKey(t.ctx.services, settings.secretKey, t.ctx.config.dataDir) },
     SYSTEM_ACTOR,
     partnerId,
   )

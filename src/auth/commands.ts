@@ -1,6 +1,6 @@
 // `jamsos user add|disable|reset-password`: account management from the server's console, for
 // the first administrator's helpers and for the day nobody can sign in.
-import type { Command } from '../commands.ts'
+import type { Command } from '../platform/command.ts'
 import { ROLES, SYSTEM_ACTOR, type Actor, type Permission, type Role } from '../platform/actor.ts'
 import { AppError, PlatformErrors } from '../platform/errors.ts'
 import { openMigrated } from '../platform/runtime.ts'

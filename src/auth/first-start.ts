@@ -5,12 +5,12 @@ import type { AppContext } from '../platform/http.ts'
 import type { Logger } from '../platform/log.ts'
 import { createUser } from './accounts.ts'
 import { ensureAuthKey } from './secrets.ts'
-import { loadAuthSettings, type AuthSettings } from './settings.ts'
+import { loadAuthSettings } from './settings.ts'
 import * as q from './queries.ts'
 
 /** Creates `admin` when no active administrator exists. Returns the generated password, if any. */
 export async function ensureAdmin(ctx: AppContext, log: Logger, print: (text: string) => void = (t) => process.stdout.write(t)): Promise<string | undefined> {
-  const settings = loadAuthSettings(ctx.config, process.env, (ctx.services.authSettings as Partial<AuthSettings> | undefined) ?? {})
+  const settings = loadAuthSettings(ctx.config, process.env, ctx.services.authSettings)
   // The identity module's settings and key are read before anything is created: a bad one stops
   // start-up here, before an administrator's password is printed for a server that never serves.
   ensureAuthKey(ctx.services, settings.secretKey, ctx.config.dataDir)

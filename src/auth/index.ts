@@ -11,7 +11,8 @@ export { userCommands } from './commands.ts'
 export { signRequest } from './signature.ts'
 export { createUser, issueSession, actorFromUser, type NewUser, type UserView, type AuthContext } from './accounts.ts'
 export { createPartnerKey, type KeyContext } from './partner-keys.ts'
-export { loadAuthSettings, type AuthSettings } from './settings.ts'
+export { loadAuthSettings, type AuthSettings, type AuthServices } from './settings.ts'
+export { ensureAuthKey } from './secrets.ts'
 
 /** Sets the villages a Perisai agent covers (its participants: those it registered plus these). */
 export async function setAgentTerritory(db: Db, agentId: number, villageCodes: string[]): Promise<void> {

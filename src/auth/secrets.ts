@@ -83,7 +83,7 @@ export function loadSecretKey(configured: string | undefined, dataDir: string): 
  * app): a JAMSOS_AUTH_KEY that is not a key, or an unreadable key file, stops start-up with a
  * ConfigError naming it instead of a 500 on the first partner request (issue 12 item 6).
  */
-export function ensureAuthKey(services: Record<string, unknown>, configured: string | undefined, dataDir: string): Buffer {
-  if (!Buffer.isBuffer(services.authKey)) services.authKey = loadSecretKey(configured, dataDir)
-  return services.authKey as Buffer
+export function ensureAuthKey(services: { authKey?: Buffer }, configured: string | undefined, dataDir: string): Buffer {
+  services.authKey ??= loadSecretKey(configured, dataDir)
+  return services.authKey
 }

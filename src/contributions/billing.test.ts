@@ -17,7 +17,7 @@ let db: TestDatabase
 let deps: RegistryDeps
 const actor = { ...SYSTEM_ACTOR, name: 'test' }
 const policy = { graceMonths: 3, billMonths: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] }
-const at = (iso: string) => ({ db: db.sql, actor, now: new Date(iso), policy, registry: deps })
+const at = (iso: string) => ({ db: db.sql, actor, now: new Date(iso), policy })
 
 before(async () => {
   db = await testDatabase()
@@ -256,7 +256,7 @@ test('a reference already used in another branch is that notice\'s PAYMENT_REFER
     const a = await seedParticipant(db.sql, { branchCode: 'KC3505', villageCode: '35.05.01.2001' })
     const b1 = await seedParticipant(db.sql, { branchCode: 'KC3573', villageCode: '35.73.01.1001' })
     const b2 = await seedParticipant(db.sql, { branchCode: 'KC3573', villageCode: '35.73.02.1002' })
-    const as = (who: Actor, now: string) => ({ db: app, actor: who, now: new Date(now), policy, registry: deps })
+    const as = (who: Actor, now: string) => ({ db: app, actor: who, now: new Date(now), policy })
     const billA = await createBill(as(blitar, '2024-05-06T03:00:00Z'), a.kpj, 1)
     assert.equal(billA.amount, 16_800)
     await postPayment(as(blitar, '2024-05-06T04:00:00Z'), { paymentCode: billA.paymentCode, amount: 16_800, reference: 'KAS-778899', channel: 'branch', paidAt: '2024-05-06T04:00:00Z' })

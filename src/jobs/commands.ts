@@ -1,6 +1,6 @@
 // `jamsos jobs` and `jamsos jobs retry <id>`: the background work from the server's console. They
 // read and change the queue only; a one-shot command never runs jobs (the server's runner does).
-import type { Command, CommandContext } from '../commands.ts'
+import type { Command, CommandContext } from '../platform/command.ts'
 import { openMigrated } from '../platform/runtime.ts'
 import { jobsOverview, retryJob, type JobsOverview } from './overview.ts'
 

@@ -24,7 +24,16 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >
 
-/** What every route can reach: the pools, configuration and the clock. */
+/**
+ * Services modules need at run time (the NIK vault, the identity key), one typed member per
+ * module: the module that reads a member declares it here by augmentation, beside the type its
+ * index.ts exports (`declare module '../platform/http.ts' { interface AppServices { … } }`), and
+ * the composition root builds them (src/app.ts startServices). Members are optional because a
+ * context exists before its services are started; each module's accessor says when one is missing.
+ */
+export interface AppServices {}
+
+/** What every route can reach: the pools, configuration, the clock and the modules' services. */
 export interface AppContext {
   /** Pool for request work (runs as the restricted application role once it exists). */
   db: Sql
@@ -33,8 +42,8 @@ export interface AppContext {
   config: Config
   /** The clock; tests pass a fixed one. */
   now: () => Date
-  /** Shared services registered by modules at start (e.g. the NIK vault). */
-  services: Record<string, unknown>
+  /** The modules' run-time services (AppServices), built by src/app.ts startServices. */
+  services: AppServices
 }
 
 declare module 'fastify' {

@@ -14,7 +14,8 @@ import { RegistryErrors as R } from './errors.ts'
 import type { NikVault } from './vault.ts'
 import type { RegistryDeps } from './participants.ts'
 import { checkRegistration, type CheckedRegistration, type RegistrationInput, type RegistrationRefs } from './registration.ts'
-import { claimNikBlock, loadCodeLists, nextParticipantIds, PARTICIPANT_COPY_COLUMNS } from './queries.ts'
+import { claimNikBlock, loadCodeLists, nextParticipantIds, PARTICIPANT_COPY_COLUMNS, type ParticipantCopyColumn, recordRegisteredAttributes, registeredEventFacts } from './queries.ts'
+import { publishRegistered } from './events.ts'
 
 export interface BulkRejection {
   /** 1-based position of the row in the input. */
@@ -176,8 +177,7 @@ export async function registerBulk(
   const inFlight = new Set<Promise<void>>()
   let lastClaim: Promise<void> = Promise.resolve()
   let failure: unknown
-  // Who registered and when: the same for every row of a load (the demo seed stamps its own times).
-  const by = [opts.actor.userId, opts.actor.agentId, opts.actor.partnerId, opts.actor.sponsorId].map(nul).join('\t')
+  // When: the same for every row of a load (the demo seed stamps its own times).
   const now = new Date().toISOString()
   const spare: Batch[] = []
   const nextBatch = () => spare.pop()?.reset() ?? new Batch(batchSize)
@@ -235,7 +235,7 @@ export async function registerBulk(
       const nik = checked.nik.nik
       const hash = opts.vault.blindIndex(nik)
       const registeredAt = opts.registeredAt ? opts.registeredAt(checked.input, row).toISOString() : now
-      batch.add(row, hash, participantLineTail(opts.vault.encrypt(nik), hash, checked, registeredAt, by))
+      batch.add(row, hash, participantLineTail({ cipher: opts.vault.encrypt(nik), hash, c: checked, registeredAt, actor: opts.actor }))
       if (batch.size >= batchSize) await flush()
     }
     await flush()
@@ -286,6 +286,11 @@ async function write(sql: Sql, batch: Batch, opts: BulkOptions, result: BulkResu
     const count = keep ? keep.length : batch.size
     if (count === 0) return keep
     await copyBytes(tx, `participant (${PARTICIPANT_COPY_COLUMNS.join(', ')})`, batch.body(keep))
+    // The first row of each member's dated attributes, set-based from the rows just copied (issue 13 §3).
+    await recordRegisteredAttributes(tx, keep ? keep.map((k) => batch.ids[k]!) : batch.ids)
+    // One participant.registered event per member, as a single registration publishes it: read
+    // back set-based from the rows just copied, written with one INSERT (src/outbox publishEvents).
+    await publishRegistered(tx, await registeredEventFacts(tx, keep ? keep.map((k) => batch.ids[k]!) : batch.ids))
     // Each batch is audited in its own transaction, so every committed batch has its record even
     // when a later batch fails. Recorded last: the audit chain's head stays locked until commit,
     // and taking it only after the NIK claim and the COPY keeps the lock order the same in every
@@ -315,12 +320,58 @@ async function write(sql: Sql, batch: Batch, opts: BulkOptions, result: BulkResu
 
 const nul = (v: number | null) => copyNullable(v)
 
-/**
- * One participant's COPY line in PARTICIPANT_COPY_COLUMNS order, from the third column on (the id
- * and KPJ go into the hole Batch leaves for them), straight from the checked registration.
- */
-function participantLineTail(cipher: Buffer, hash: Buffer, c: CheckedRegistration, registeredAt: string, by: string): string {
-  const i = c.input
-  const p = c.place
-  return `${copyBytea(cipher)}\t${copyBytea(hash)}\t${c.nikMasked}\t${c.nik.districtCode}\t${c.nik.districtKnown ? 't' : 'f'}\t${text(i.fullName)}\t${text(i.birthPlace)}\t${i.birthDate}\t${i.gender}\t${text(i.motherMaidenName)}\t${text(i.phone)}\t${text(i.address)}\t${p.villageCode}\t${p.districtCode}\t${p.regencyCode}\t${p.provinceCode}\t${p.branchCode}\t${text(i.occupation)}\t${i.monthlyIncome}\t${copyTextArray(c.programs)}\t${text(i.ecosystem)}\t${text(i.channel)}\t${c.funding}\t${registeredAt}\t${by}\n`
+/** What one row's COPY line is made of. */
+interface LineFacts {
+  cipher: Buffer
+  hash: Buffer
+  c: CheckedRegistration
+  registeredAt: string
+  actor: Actor
 }
+
+/**
+ * Each column's COPY text, keyed by column name: the order of the line is PARTICIPANT_COPY_COLUMNS'
+ * alone (not lined up a second time here), and a column without its entry fails to compile.
+ * Codes, dates and the masked NIK are checked values of a fixed alphabet; free text is escaped.
+ */
+const COPY_FIELD: { [K in Exclude<ParticipantCopyColumn, 'id' | 'kpj'>]: (f: LineFacts) => string } = {
+  nik_cipher: (f) => copyBytea(f.cipher),
+  nik_hash: (f) => copyBytea(f.hash),
+  nik_masked: (f) => f.c.nikMasked,
+  nik_district_code: (f) => f.c.nik.districtCode,
+  nik_district_known: (f) => (f.c.nik.districtKnown ? 't' : 'f'),
+  full_name: (f) => text(f.c.input.fullName),
+  birth_place: (f) => text(f.c.input.birthPlace),
+  birth_date: (f) => f.c.input.birthDate,
+  gender: (f) => f.c.input.gender,
+  mother_maiden_name: (f) => text(f.c.input.motherMaidenName),
+  phone: (f) => text(f.c.input.phone),
+  address: (f) => text(f.c.input.address),
+  village_code: (f) => f.c.place.villageCode,
+  district_code: (f) => f.c.place.districtCode,
+  regency_code: (f) => f.c.place.regencyCode,
+  province_code: (f) => f.c.place.provinceCode,
+  branch_code: (f) => f.c.place.branchCode,
+  occupation: (f) => text(f.c.input.occupation),
+  monthly_income: (f) => String(f.c.input.monthlyIncome),
+  programs: (f) => copyTextArray(f.c.programs),
+  ecosystem: (f) => text(f.c.input.ecosystem),
+  channel: (f) => text(f.c.input.channel),
+  funding: (f) => f.c.funding,
+  registered_at: (f) => f.registeredAt,
+  registered_by: (f) => nul(f.actor.userId),
+  agent_id: (f) => nul(f.actor.agentId),
+  partner_id: (f) => nul(f.actor.partnerId),
+  sponsor_id: (f) => nul(f.actor.sponsorId),
+}
+// The id and KPJ lead the list (Batch's fixed-width hole); the type says so, and the rest follow in order.
+const [, , ...TAIL_COLUMNS]: readonly ['id', 'kpj', ...Exclude<ParticipantCopyColumn, 'id' | 'kpj'>[]] = PARTICIPANT_COPY_COLUMNS
+const TAIL = TAIL_COLUMNS.map((column) => COPY_FIELD[column])
+
+/** One participant's COPY line from the third column on (the id and KPJ go into the hole Batch leaves for them). */
+function participantLineTail(f: LineFacts): string {
+  let line = TAIL[0]!(f)
+  for (let k = 1; k < TAIL.length; k++) line += '\t' + TAIL[k]!(f)
+  return line + '\n'
+}
+

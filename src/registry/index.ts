@@ -14,7 +14,6 @@ export {
   addHeir,
   removeHeir,
   participantIdForKpj,
-  participantsById,
   occupationGroupOf,
   type RegistryDeps,
   type ParticipantView,
@@ -23,3 +22,6 @@ export { participantRoutes, registryDeps, registryDepsOf } from './routes.ts'
 export { countParticipants, loadCodeLists, type CodeLists } from './queries.ts'
 export { registerBulk, loadRegistrationRefs, type BulkResult, type BulkRejection, type BulkOptions } from './bulk.ts'
 export { readNdjson } from './ndjson.ts'
+export { memberForBilling, membersForBilling, type BillingMember } from './members.ts'
+export { registryCommands } from './commands.ts'
+export { attributesAt, membersOfBranchAt, type AttributeRow } from './queries.ts'

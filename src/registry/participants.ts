@@ -3,11 +3,14 @@
 import type { Db, Tx } from '../platform/db.ts'
 import { type Actor, can, planScope, withActor } from '../platform/actor.ts'
 import { AppError, PlatformErrors, type FieldError } from '../platform/errors.ts'
+import { decodeCursor, pageOf } from '../platform/cursor.ts'
 import type { Config } from '../platform/config.ts'
 import { jakartaDate, monthOf, type IsoDate } from '../platform/dates.ts'
 import { loadRateTable } from '../programs/index.ts'
 import { regionCodes, villagePlace, type Place } from '../regions/index.ts'
 import { recordAudit } from '../audit/index.ts'
+import { publishEvents } from '../outbox/index.ts'
+import { participantChanged, publishRegistered } from './events.ts'
 import { kpjFromId, idFromKpj } from './kpj.ts'
 import { NikVault, loadNikKeys } from './vault.ts'
 import { RegistryErrors as R } from './errors.ts'
@@ -28,6 +31,7 @@ import {
   unknownVillage,
 } from './registration.ts'
 import * as q from './queries.ts'
+import type { ChangeView, HeirView, ParticipantView, SearchItem } from './views.ts'
 
 /** What the registry needs at run time besides the database: the NIK vault and code lists. */
 export interface RegistryDeps {
@@ -48,40 +52,8 @@ export async function createRegistryDeps(db: Db, config: Config): Promise<Regist
   }
 }
 
-/** A participant as the API shows it. The NIK is masked unless explicitly revealed. */
-export interface ParticipantView {
-  kpj: string
-  nik: string
-  nikRevealed: boolean
-  nikDistrictKnown: boolean
-  segment: string
-  fullName: string
-  birthPlace: string
-  birthDate: IsoDate
-  gender: 'M' | 'F'
-  phone: string
-  address: string
-  villageCode: string
-  branchCode: string
-  place: { village: string; district: string; regency: string; province: string; branch: string } | null
-  occupation: string
-  monthlyIncome: number
-  programs: string[]
-  ecosystem: string
-  channel: string
-  funding: string
-  registeredAt: string
-  version: number
-  heirs: HeirView[]
-}
-
-export interface HeirView {
-  id: number
-  fullName: string
-  relationship: string
-  birthDate: IsoDate | null
-  phone: string | null
-}
+/** A participant as the API shows it (the NIK masked unless explicitly revealed), and its heirs: views.ts. */
+export type { HeirView, ParticipantView } from './views.ts'
 
 const heirView = (h: q.HeirRow): HeirView => ({
   id: h.id,
@@ -259,10 +231,14 @@ export async function registerParticipant(c: RegisterContext, input: Registratio
     })
     const heirs: q.HeirRow[] = []
     for (const h of i.heirs ?? []) heirs.push(await q.insertHeir(tx, row.id, normaliseHeir(h)))
+    // The first row of the member's dated attributes (branch, village, ecosystem, channel,
+    // programs), so "members of a branch on a date" is a range query (issue 13 §3).
+    await q.recordRegisteredAttributes(tx, [row.id])
     // The registration itself is the participant row (registered_at, registered_by, channel);
     // participant_change holds what changed after it, so the bulk path writes no extra row either.
     const facts = { ...registeredFacts(row), heirs: heirs.map(heirView) }
     await recordAudit(tx, c.actor, { action: 'participant.register', entityType: 'participant', entityId: row.kpj, branchCode: row.branch_code, after: facts })
+    await publishRegistered(tx, [row])
     return view(row, heirs, checked.place)
   })
   if (outcome instanceof AppError) throw outcome
@@ -338,11 +314,6 @@ export async function participantIdForKpj(tx: Tx, kpj: string, opts: { forUpdate
   return { id: row.id, branchCode: row.branch_code, row }
 }
 
-/** Participant rows by internal id within the actor's scope (payment codes carry the id). */
-export async function participantsById(tx: Tx, ids: number[], opts: { forUpdate?: boolean } = {}): Promise<q.ParticipantRow[]> {
-  return q.findParticipants(tx, ids, opts)
-}
-
 /**
  * The occupation group that rate conditions refer to (e.g. 'transport' for PP 50/2025). Takes
  * anything holding the code lists: the registry's run-time deps, or a bulk load's RegistrationRefs.
@@ -362,20 +333,9 @@ export interface SearchQuery {
   cursor?: string
 }
 
+/** A page of search hits (views.ts SearchItem). */
 export interface SearchResult {
-  items: {
-    kpj: string
-    nik: string
-    fullName: string
-    birthDate: IsoDate
-    gender: 'M' | 'F'
-    villageCode: string
-    branchCode: string
-    occupation: string
-    ecosystem: string
-    channel: string
-    registeredAt: string
-  }[]
+  items: SearchItem[]
   nextCursor: string | null
 }
 
@@ -398,11 +358,8 @@ export async function searchParticipants(c: ReadContext, s: SearchQuery): Promis
     else if (/^\d{16}$/.test(query)) nik = query
     else name = query
   }
-  let afterId: number | undefined
-  if (s.cursor) {
-    afterId = Number(Buffer.from(s.cursor, 'base64url').toString('utf8'))
-    if (!Number.isSafeInteger(afterId) || afterId <= 0) throw AppError.field(R.CURSOR_INVALID, 'cursor', 'not a cursor this API returned')
-  }
+  // The cursor names the previous page's last participant; a name search finds its name there.
+  const afterId = s.cursor === undefined ? undefined : decodeCursor(s.cursor, ['int'])[0]
   // Checked before the transaction: a bad KPJ or NIK costs no database round trip.
   const id = kpj ? idFromKpj(kpj) : undefined
   if (nik && !/^\d{16}$/.test(nik)) throw AppError.field(R.NIK_LENGTH, 'nik', 'a NIK has 16 digits')
@@ -416,26 +373,22 @@ export async function searchParticipants(c: ReadContext, s: SearchQuery): Promis
       ...(namePrefix ? { namePrefix } : {}),
       ...(s.villageCode ? { villageCode: s.villageCode } : {}),
       ...(s.branchCode ? { branchCode: s.branchCode } : {}),
-      ...(afterId ? { afterId } : {}),
+      ...(afterId !== undefined ? { afterId } : {}),
       limit: limit + 1,
     }, searchScope(c.actor))
-    const page = rows.slice(0, limit)
-    return {
-      items: page.map((r) => ({
-        kpj: r.kpj,
-        nik: r.nik_masked,
-        fullName: r.full_name,
-        birthDate: r.birth_date,
-        gender: r.gender,
-        villageCode: r.village_code,
-        branchCode: r.branch_code,
-        occupation: r.occupation,
-        ecosystem: r.ecosystem,
-        channel: r.channel,
-        registeredAt: r.registered_at.toISOString(),
-      })),
-      nextCursor: rows.length > limit ? Buffer.from(String(page[page.length - 1]!.id)).toString('base64url') : null,
-    }
+    return pageOf(rows, limit, (r) => [r.id], (r) => ({
+      kpj: r.kpj,
+      nik: r.nik_masked,
+      fullName: r.full_name,
+      birthDate: r.birth_date,
+      gender: r.gender,
+      villageCode: r.village_code,
+      branchCode: r.branch_code,
+      occupation: r.occupation,
+      ecosystem: r.ecosystem,
+      channel: r.channel,
+      registeredAt: r.registered_at.toISOString(),
+    }))
   })
 }
 
@@ -533,6 +486,8 @@ export async function updateParticipant(c: RegisterContext, kpj: string, u: Part
       for (const g of groups) {
         await q.insertChange(tx, { participantId: row.id, changedBy: c.actor.userId, kind: g.kind, before: g.before, after: g.after, at: c.now })
       }
+      // A new row of the dated attributes when the branch, village or programs changed (issue 13 §3).
+      if (updated.village_code !== row.village_code || groups.some((g) => g.kind === 'programs')) await q.recordAttributes(tx, row.id, c.now)
       await recordAudit(tx, c.actor, {
         action: 'participant.update',
         entityType: 'participant',
@@ -541,19 +496,14 @@ export async function updateParticipant(c: RegisterContext, kpj: string, u: Part
         before: Object.assign({}, ...groups.map((g) => g.before)),
         after: Object.assign({}, ...groups.map((g) => g.after)),
       })
+      await publishEvents(tx, [participantChanged(updated, groups.map((g) => g.kind), c.now)])
     }
     const [heirs, p] = await Promise.all([q.listHeirs(tx, row.id), place ? Promise.resolve(place) : villagePlace(tx, updated.village_code)])
     return view(updated, heirs, p)
   })
 }
 
-export interface ChangeView {
-  at: string
-  by: number | null
-  kind: string
-  before: Record<string, unknown> | null
-  after: Record<string, unknown>
-}
+export type { ChangeView } from './views.ts'
 
 export async function participantHistory(c: ReadContext, kpj: string): Promise<ChangeView[]> {
   return withActor(c.db, c.actor, async (tx) => {
@@ -584,6 +534,7 @@ export async function addHeir(c: RegisterContext, kpj: string, h: HeirInput): Pr
     const created = heirView(await q.insertHeir(tx, row.id, heir))
     await q.insertChange(tx, { participantId: row.id, changedBy: c.actor.userId, kind: 'heir_added', before: null, after: created, at: c.now })
     await recordAudit(tx, c.actor, { action: 'participant.heir_add', entityType: 'participant', entityId: row.kpj, branchCode: row.branch_code, after: created })
+    await publishEvents(tx, [participantChanged(row, ['heir_added'], c.now)])
     return created
   })
 }
@@ -595,5 +546,6 @@ export async function removeHeir(c: RegisterContext, kpj: string, heirId: number
     if (!removed) throw AppError.field(R.HEIR_NOT_FOUND, 'heirId', `participant ${kpj} has no heir ${heirId}`)
     await q.insertChange(tx, { participantId: row.id, changedBy: c.actor.userId, kind: 'heir_removed', before: heirView(removed), after: { id: heirId, removedAt: c.now.toISOString() }, at: c.now })
     await recordAudit(tx, c.actor, { action: 'participant.heir_remove', entityType: 'participant', entityId: row.kpj, branchCode: row.branch_code, before: heirView(removed) })
+    await publishEvents(tx, [participantChanged(row, ['heir_removed'], c.now)])
   })
 }

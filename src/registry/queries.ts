@@ -1,47 +1,20 @@
 // All of the registry's SQL. Each function takes the connection or transaction first; every value
 // is a parameter. Run them inside withActor() so row-level security scopes what they see.
 import type { Db } from '../platform/db.ts'
+import type { HeirRow as HeirTable, ParticipantAttributeRow, ParticipantChangeRow, ParticipantRow as ParticipantTable } from '../platform/db-types.ts'
 
-export interface NewParticipantRow {
-  id: number
-  kpj: string
-  nik_cipher: Buffer
-  nik_hash: Buffer
-  nik_masked: string
-  nik_district_code: string
-  nik_district_known: boolean
-  full_name: string
-  birth_place: string
-  birth_date: string
-  gender: 'M' | 'F'
-  mother_maiden_name: string
-  phone: string
-  address: string
-  village_code: string
-  district_code: string
-  regency_code: string
-  province_code: string
-  branch_code: string
-  occupation: string
-  monthly_income: number
-  programs: string[]
-  ecosystem: string
-  channel: string
-  funding: 'self' | 'sponsor' | 'apbn' | 'apbd'
-  registered_at: Date
-  registered_by: number | null
-  agent_id: number | null
-  partner_id: number | null
-  sponsor_id: number | null
-}
+/** A participant row as `SELECT *` reads it: generated from the migrations (src/platform/db-types.ts). */
+export type ParticipantRow = ParticipantTable
 
-/** A participant row as read back: what was written, less the blind index, plus segment and version. */
-export interface ParticipantRow extends Omit<NewParticipantRow, 'nik_hash'> {
-  segment: string
-  version: number
-}
+/** What registration writes: every column but those PostgreSQL fills (the segment, the folded name, the version). */
+export type NewParticipantRow = Omit<ParticipantRow, 'segment' | 'name_folded' | 'version'>
 
-/** Column order of participant for COPY (bulk registration) — the same as NewParticipantRow. */
+/**
+ * The columns of a new participant in COPY order (bulk registration) and in the single INSERT: the
+ * one list both paths take the order from. The id and KPJ come first (bulk.ts leaves a fixed-width
+ * hole for them). It names every column of NewParticipantRow, and only those; a column added by a
+ * migration fails to compile here until it is listed.
+ */
 export const PARTICIPANT_COPY_COLUMNS = [
   'id', 'kpj', 'nik_cipher', 'nik_hash', 'nik_masked', 'nik_district_code', 'nik_district_known',
   'full_name', 'birth_place', 'birth_date', 'gender', 'mother_maiden_name', 'phone', 'address',
@@ -49,6 +22,10 @@ export const PARTICIPANT_COPY_COLUMNS = [
   'monthly_income', 'programs', 'ecosystem', 'channel', 'funding', 'registered_at', 'registered_by',
   'agent_id', 'partner_id', 'sponsor_id',
 ] as const satisfies readonly (keyof NewParticipantRow)[]
+export type ParticipantCopyColumn = (typeof PARTICIPANT_COPY_COLUMNS)[number]
+// Every column listed: the unlisted ones, if any, are named in the compiler's error.
+const everyColumnListed: Exclude<keyof NewParticipantRow, ParticipantCopyColumn> extends never ? true : Exclude<keyof NewParticipantRow, ParticipantCopyColumn> = true
+void everyColumnListed
 
 /** Draws n participant ids from the sequence, as one array (one row, not n, for the bulk path). */
 export async function nextParticipantIds(db: Db, n: number): Promise<number[]> {
@@ -91,7 +68,7 @@ export async function claimNikBlock(db: Db, hashes: Buffer, participantIds: numb
 
 export async function insertParticipant(db: Db, row: NewParticipantRow): Promise<ParticipantRow> {
   const [created] = await db<ParticipantRow[]>`
-    INSERT INTO participant ${db(row as unknown as Record<string, unknown>, ...PARTICIPANT_COPY_COLUMNS)}
+    INSERT INTO participant ${db({ ...row }, ...PARTICIPANT_COPY_COLUMNS)}
     RETURNING *`
   return created!
 }
@@ -100,13 +77,6 @@ export const findParticipant = async (db: Db, id: number, opts: { forUpdate?: bo
   opts.forUpdate
     ? (await db<ParticipantRow[]>`SELECT * FROM participant WHERE id = ${id} FOR UPDATE`)[0]
     : (await db<ParticipantRow[]>`SELECT * FROM participant WHERE id = ${id}`)[0]
-
-export const findParticipants = async (db: Db, ids: number[], opts: { forUpdate?: boolean } = {}): Promise<ParticipantRow[]> =>
-  ids.length === 0
-    ? []
-    : opts.forUpdate
-      ? db<ParticipantRow[]>`SELECT * FROM participant WHERE id = ANY(${ids}::int8[]) ORDER BY id FOR UPDATE`
-      : db<ParticipantRow[]>`SELECT * FROM participant WHERE id = ANY(${ids}::int8[])`
 
 export interface SearchFilter {
   /** Exactly this participant (the id a KPJ carries). */
@@ -137,22 +107,11 @@ export interface SearchScope {
   branches?: string[]
 }
 
-export interface ParticipantListRow {
-  id: number
-  kpj: string
-  nik_masked: string
-  full_name: string
-  birth_date: string
-  gender: 'M' | 'F'
-  village_code: string
-  branch_code: string
-  occupation: string
-  ecosystem: string
-  channel: string
-  registered_at: Date
-}
-
-const LIST_COLUMNS = 'id, kpj, nik_masked, full_name, birth_date, gender, village_code, branch_code, occupation, ecosystem, channel, registered_at'
+/** The columns a search lists: one list, for the SELECT and for the row type. */
+const LIST_COLUMNS = [
+  'id', 'kpj', 'nik_masked', 'full_name', 'birth_date', 'gender', 'village_code', 'branch_code', 'occupation', 'ecosystem', 'channel', 'registered_at',
+] as const satisfies readonly (keyof ParticipantRow)[]
+export type ParticipantListRow = Pick<ParticipantRow, (typeof LIST_COLUMNS)[number]>
 
 /**
  * Keyset-paginated search; filters combine with AND. A name search pages in name order (folded,
@@ -182,7 +141,7 @@ export async function searchParticipants(db: Db, f: SearchFilter, scope: SearchS
     ${f.afterId === undefined ? db``
       : byName ? db`AND (name_folded COLLATE "C", id) > (SELECT c.name_folded, c.id FROM participant c WHERE c.id = ${f.afterId})`
       : db`AND id > ${f.afterId}`}`
-  const cols = db.unsafe(LIST_COLUMNS)
+  const cols = db.unsafe(LIST_COLUMNS.join(', '))
   if (scope.branches && f.id === undefined && !f.nikHash) {
     // A branch filter picks the branches to walk (row-level security would hide the others' rows).
     const branches = f.branchCode === undefined ? scope.branches : scope.branches.filter((b) => b === f.branchCode)
@@ -217,9 +176,10 @@ export async function searchParticipants(db: Db, f: SearchFilter, scope: SearchS
 }
 
 export async function updateParticipant(db: Db, id: number, changes: Partial<ParticipantRow>): Promise<ParticipantRow> {
+  // Object.keys is string[] by design (an object may hold more keys than its type names).
   const cols = Object.keys(changes) as (keyof ParticipantRow)[]
   const [row] = await db<ParticipantRow[]>`
-    UPDATE participant SET ${db(changes as Record<string, unknown>, ...cols)}, version = version + 1
+    UPDATE participant SET ${db({ ...changes }, ...cols)}, version = version + 1
     WHERE id = ${id}
     RETURNING *`
   return row!
@@ -235,11 +195,58 @@ export async function insertChange(
             ${db.json(c.after as never)}, ${c.at ?? new Date()})`
 }
 
-export interface ChangeRow {
-  id: number
-  changed_at: Date
-  changed_by: number | null
-  kind: string
+/**
+ * Appends the member's branch, village, ecosystem, channel and programs as the card now holds them
+ * to their dated history (participant_attribute, migrations/0016), in effect from `at`: after a
+ * change of any of them, under the participant's row lock (the next number is read from the rows).
+ */
+export async function recordAttributes(db: Db, participantId: number, at: Date): Promise<void> {
+  await db`
+    INSERT INTO participant_attribute (participant_id, seq, valid_from, recorded_at, branch_code, village_code, ecosystem, channel, programs)
+    SELECT p.id, coalesce((SELECT max(a.seq) FROM participant_attribute a WHERE a.participant_id = p.id), 0) + 1, ${at}, ${at},
+           p.branch_code, p.village_code, p.ecosystem, p.channel, p.programs
+    FROM participant p WHERE p.id = ${participantId}`
+}
+
+/**
+ * The first history row of participants just registered (single or bulk), set-based: in effect
+ * from their registration, recorded now (a history import registers people in the past).
+ */
+export async function recordRegisteredAttributes(db: Db, participantIds: number[]): Promise<void> {
+  await db`
+    INSERT INTO participant_attribute (participant_id, seq, valid_from, recorded_at, branch_code, village_code, ecosystem, channel, programs)
+    SELECT p.id, 1, p.registered_at, now(), p.branch_code, p.village_code, p.ecosystem, p.channel, p.programs
+    FROM participant p WHERE p.id = ANY (${participantIds}::int8[])`
+}
+
+/** A row of a member's dated attributes (participant_attribute), as generated from the migrations. */
+export type AttributeRow = ParticipantAttributeRow
+
+/**
+ * Each participant's attributes in effect at an instant (the latest history row from before it),
+ * one row per key (none when the participant was not registered yet): a range query, not an undo
+ * of changes.
+ */
+export const attributesAt = (db: Db, keys: { participantId: number; at: Date }[]): Promise<(AttributeRow & { i: number })[]> =>
+  db<(AttributeRow & { i: number })[]>`
+    SELECT k.i::int4 AS i, a.*
+    FROM unnest(${keys.map((k) => k.participantId)}::int8[], ${keys.map((k) => k.at.toISOString())}::timestamptz[]) WITH ORDINALITY AS k(participant_id, at, i)
+    CROSS JOIN LATERAL (
+      SELECT * FROM participant_attribute a WHERE a.participant_id = k.participant_id AND a.valid_from <= k.at
+      ORDER BY a.seq DESC LIMIT 1) a
+    ORDER BY k.i`
+
+/** Members whose attributes at an instant place them in a branch: ids, in id order. */
+export const membersOfBranchAt = async (db: Db, branchCode: string, at: Date): Promise<number[]> =>
+  (await db<{ participant_id: number }[]>`
+    SELECT a.participant_id FROM participant_attribute a
+    WHERE a.branch_code = ${branchCode} AND a.valid_from <= ${at}
+      AND NOT EXISTS (SELECT 1 FROM participant_attribute b
+                      WHERE b.participant_id = a.participant_id AND b.seq > a.seq AND b.valid_from <= ${at})
+    ORDER BY a.participant_id`).map((r) => r.participant_id)
+
+/** A change as read back; before and after are the JSON objects insertChange wrote. */
+export type ChangeRow = Omit<ParticipantChangeRow, 'participant_id' | 'before' | 'after'> & {
   before: Record<string, unknown> | null
   after: Record<string, unknown>
 }
@@ -249,15 +256,8 @@ export const listChanges = (db: Db, participantId: number): Promise<ChangeRow[]>
     SELECT id, changed_at, changed_by, kind, before, after FROM participant_change
     WHERE participant_id = ${participantId} ORDER BY changed_at, id`
 
-export interface HeirRow {
-  id: number
-  full_name: string
-  relationship: string
-  birth_date: string | null
-  phone: string | null
-  created_at: Date
-  removed_at: Date | null
-}
+/** An heir as read back: every column but the participant's id. */
+export type HeirRow = Omit<HeirTable, 'participant_id'>
 
 export const listHeirs = (db: Db, participantId: number): Promise<HeirRow[]> =>
   db<HeirRow[]>`
@@ -312,3 +312,43 @@ export const recentProbes = async (db: Db, actor: string, since: Date, limit: nu
     SELECT at FROM registration_probe WHERE actor = ${actor} AND at > ${since} ORDER BY at DESC LIMIT ${limit}`).map((r) => r.at)
 
 export const recordProbe = (db: Db, actor: string, at: Date) => db`INSERT INTO registration_probe (actor, at) VALUES (${actor}, ${at})`
+
+// Members for billing (members.ts) ---------------------------------------------------------------
+
+/** The columns billing needs of a member, and the occupation's discount group (absent code: general). */
+export type BillingMemberRow = Pick<ParticipantRow, 'id' | 'kpj' | 'branch_code' | 'segment' | 'monthly_income' | 'programs' | 'funding'> & {
+  occupation_group: string
+}
+
+/** One member by id (a point read by primary key), locked FOR UPDATE when asked. */
+export const findBillingMember = async (db: Db, id: number, opts: { lock?: boolean } = {}): Promise<BillingMemberRow | undefined> =>
+  opts.lock
+    ? (await db<BillingMemberRow[]>`
+        SELECT p.id, p.kpj, p.branch_code, p.segment, p.monthly_income, p.programs, p.funding,
+               coalesce((SELECT o.grp FROM occupation o WHERE o.code = p.occupation), 'general') AS occupation_group
+        FROM participant p WHERE p.id = ${id} FOR UPDATE OF p`)[0]
+    : (await db<BillingMemberRow[]>`
+        SELECT p.id, p.kpj, p.branch_code, p.segment, p.monthly_income, p.programs, p.funding,
+               coalesce((SELECT o.grp FROM occupation o WHERE o.code = p.occupation), 'general') AS occupation_group
+        FROM participant p WHERE p.id = ${id}`)[0]
+
+/** Many members by id; locked FOR UPDATE in id order when asked (two batches never deadlock). */
+export const findBillingMembers = async (db: Db, ids: number[], opts: { lock?: boolean } = {}): Promise<BillingMemberRow[]> =>
+  ids.length === 0
+    ? []
+    : opts.lock
+      ? db<BillingMemberRow[]>`
+          SELECT p.id, p.kpj, p.branch_code, p.segment, p.monthly_income, p.programs, p.funding,
+                 coalesce((SELECT o.grp FROM occupation o WHERE o.code = p.occupation), 'general') AS occupation_group
+          FROM participant p WHERE p.id = ANY(${ids}::int8[]) ORDER BY p.id FOR UPDATE OF p`
+      : db<BillingMemberRow[]>`
+          SELECT p.id, p.kpj, p.branch_code, p.segment, p.monthly_income, p.programs, p.funding,
+                 coalesce((SELECT o.grp FROM occupation o WHERE o.code = p.occupation), 'general') AS occupation_group
+          FROM participant p WHERE p.id = ANY(${ids}::int8[])`
+
+/** What the participant.registered events of participants just written say (src/registry/events.ts). */
+export const registeredEventFacts = (db: Db, participantIds: number[]) => db<{
+  id: number; kpj: string; branch_code: string; village_code: string; programs: string[]; ecosystem: string; channel: string; funding: string; registered_at: Date
+}[]>`
+  SELECT id, kpj, branch_code, village_code, programs, ecosystem, channel, funding, registered_at
+    FROM participant WHERE id = ANY (${participantIds}::int8[]) ORDER BY id`

@@ -12,6 +12,7 @@ import { ANONYMOUS_ACTOR, withActor, type Actor } from '../platform/actor.ts'
 import { createPool, type Sql } from '../platform/db.ts'
 import { testApp, type TestApp } from '../../test/app.ts'
 import { as, seedParticipant, type RoleSession, type SeededParticipant } from '../../test/auth.ts'
+import { registryDepsOf } from './routes.ts'
 
 let t: TestApp
 let admin: RoleSession
@@ -30,7 +31,7 @@ before(async () => {
   for (const name of ['Sri Lestari', 'Sri Wahyuni', 'Sri Rahayu', 'Srikandi Putri', 'Budi Santoso']) blitar.push(await seedParticipant(t.db.sql, { name }))
   malang = await seedParticipant(t.db.sql, { branchCode: 'KC3573', villageCode: '35.73.01.1001', name: 'Sri Malang' })
   // The Malang member's NIK in the blind index, as registration would have claimed it.
-  const hash = (t.ctx.services.registry as { vault: { blindIndex(nik: string): Buffer } }).vault.blindIndex(NIK_OF_MALANG)
+  const hash = registryDepsOf(t.ctx).vault.blindIndex(NIK_OF_MALANG)
   await t.db.sql`INSERT INTO nik_index (nik_hash, participant_id) VALUES (${hash}, ${malang.id})`
   for (const p of blitar) {
     await t.db.sql`INSERT INTO heir (participant_id, full_name, relationship) VALUES (${p.id}, 'Ahli Waris', 'child')`

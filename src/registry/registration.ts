@@ -1,5 +1,6 @@
 // What makes a registration acceptable. One pure check serves the single API registration and the
 // bulk path alike, so a row the API would refuse is refused by a bulk load for the same reason.
+import type { ParticipantRow } from '../platform/db-types.ts'
 import { AppError, PlatformErrors, type FieldError } from '../platform/errors.ts'
 import { isIsoDate, monthOf, type IsoDate, type YearMonth } from '../platform/dates.ts'
 import { maskNik } from '../platform/privacy.ts'
@@ -10,8 +11,9 @@ import { checkNikAgainstDeclared, parseNik, type ParsedNik } from './nik.ts'
 import { RegistryErrors as R } from './errors.ts'
 import type { CodeLists } from './queries.ts'
 
-export type Gender = 'M' | 'F'
-export type Funding = 'self' | 'sponsor' | 'apbn' | 'apbd'
+// participant's CHECK lists (migrations/0004), through the generated row type.
+export type Gender = ParticipantRow['gender']
+export type Funding = ParticipantRow['funding']
 
 /** The registration body of POST /api/v1/participants (the contract other issues build on). */
 export interface RegistrationInput {

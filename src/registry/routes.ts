@@ -1,10 +1,11 @@
 // Participant routes. Each validates, calls one function of participants.ts and answers; row scope
 // is enforced by the queries (withActor + row-level security), not here.
-import { Type, type Static } from 'typebox'
+import { Type } from 'typebox'
 import type { App, AppContext } from '../platform/http.ts'
-import { IsoDateString, Rupiah, StringEnum } from '../platform/schemas.ts'
+import { IsoDateString, PageOf, PageQuery, StringEnum } from '../platform/schemas.ts'
 import type { RegistryDeps } from './participants.ts'
 import * as participants from './participants.ts'
+import { Change, HeirView, ParticipantView, SearchItem } from './views.ts'
 import { HEIR_RELATIONSHIPS, HEIR_TEXT_LIMITS, TEXT_LIMITS as MAX } from './registration.ts'
 
 const Kpj = Type.String({ pattern: '^[0-9]{11}$', description: 'Membership number (KPJ): 11 digits, the last a check digit' })
@@ -16,14 +17,6 @@ const Heir = Type.Object({
   birthDate: Type.Optional(Type.Union([IsoDateString, Type.Null()])),
   phone: Type.Optional(Type.Union([Type.String({ maxLength: HEIR_TEXT_LIMITS.phone }), Type.Null()])),
 }, { additionalProperties: false })
-
-const HeirView = Type.Object({
-  id: Type.Integer(),
-  fullName: Type.String(),
-  relationship: Type.String(),
-  birthDate: Type.Union([Type.String(), Type.Null()]),
-  phone: Type.Union([Type.String(), Type.Null()]),
-})
 
 export const NewParticipant = Type.Object(
   {
@@ -47,62 +40,14 @@ export const NewParticipant = Type.Object(
   { additionalProperties: false },
 )
 
-export const ParticipantView = Type.Object({
-  kpj: Type.String(),
-  nik: Type.String({ description: 'Masked (e.g. 3505**********01) unless revealed' }),
-  nikRevealed: Type.Boolean(),
-  nikDistrictKnown: Type.Boolean({ description: 'False when the NIK names a district code that no longer exists (accepted, flagged)' }),
-  segment: Type.String(),
-  fullName: Type.String(),
-  birthPlace: Type.String(),
-  birthDate: Type.String(),
-  gender: Type.String(),
-  phone: Type.String(),
-  address: Type.String(),
-  villageCode: Type.String(),
-  branchCode: Type.String(),
-  place: Type.Union([
-    Type.Object({ village: Type.String(), district: Type.String(), regency: Type.String(), province: Type.String(), branch: Type.String() }),
-    Type.Null(),
-  ]),
-  occupation: Type.String(),
-  monthlyIncome: Rupiah,
-  programs: Type.Array(Type.String()),
-  ecosystem: Type.String(),
-  channel: Type.String(),
-  funding: Type.String(),
-  registeredAt: Type.String({ format: 'date-time' }),
-  version: Type.Integer(),
-  heirs: Type.Array(HeirView),
+const SearchQuery = PageQuery({
+  query: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'KPJ (11 digits), NIK (16 digits) or a name prefix' })),
+  kpj: Type.Optional(Kpj),
+  nik: Type.Optional(Type.String({ pattern: '^[0-9]{16}$' })),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Name prefix, case- and accent-insensitive' })),
+  village: Type.Optional(Type.String({ pattern: '^[0-9]{2}\\.[0-9]{2}\\.[0-9]{2}\\.[0-9]{4}$' })),
+  branch: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
 })
-
-const SearchItem = Type.Object({
-  kpj: Type.String(),
-  nik: Type.String(),
-  fullName: Type.String(),
-  birthDate: Type.String(),
-  gender: Type.String(),
-  villageCode: Type.String(),
-  branchCode: Type.String(),
-  occupation: Type.String(),
-  ecosystem: Type.String(),
-  channel: Type.String(),
-  registeredAt: Type.String(),
-})
-
-const SearchQuery = Type.Object(
-  {
-    query: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'KPJ (11 digits), NIK (16 digits) or a name prefix' })),
-    kpj: Type.Optional(Kpj),
-    nik: Type.Optional(Type.String({ pattern: '^[0-9]{16}$' })),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Name prefix, case- and accent-insensitive' })),
-    village: Type.Optional(Type.String({ pattern: '^[0-9]{2}\\.[0-9]{2}\\.[0-9]{2}\\.[0-9]{4}$' })),
-    branch: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 64 })),
-  },
-  { additionalProperties: false },
-)
 
 const Update = Type.Object(
   {
@@ -117,19 +62,18 @@ const Update = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 )
 
-const Change = Type.Object({
-  at: Type.String(),
-  by: Type.Union([Type.Integer(), Type.Null()]),
-  kind: Type.String(),
-  before: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
-  after: Type.Object({}, { additionalProperties: true }),
-})
-
 const STAFF_WRITE = ['admin', 'branch_officer', 'agent', 'partner'] as const
+
+declare module '../platform/http.ts' {
+  interface AppServices {
+    /** The registry's NIK vault, region codes and code lists (createRegistryDeps). */
+    registry?: RegistryDeps
+  }
+}
 
 /** The registry's run-time services, put into ctx.services by startServices. */
 export function registryDepsOf(ctx: AppContext): RegistryDeps {
-  const deps = ctx.services.registry as RegistryDeps | undefined
+  const deps = ctx.services.registry
   if (!deps) throw new Error('registry services not started (startServices)')
   return deps
 }
@@ -143,7 +87,7 @@ export async function participantRoutes(app: App): Promise<void> {
   app.post('/participants', {
     schema: { tags, operationId: 'registerParticipant', summary: 'Register an informal worker (BPU) and issue a KPJ', body: NewParticipant, response: { 201: ParticipantView } },
     config: { access: { roles: [...STAFF_WRITE], write: true } },
-  }, async (req, reply) => reply.code(201).send(await participants.registerParticipant(write(req), req.body as Static<typeof NewParticipant>)))
+  }, async (req, reply) => reply.code(201).send(await participants.registerParticipant(write(req), req.body)))
 
   app.get('/participants', {
     schema: {
@@ -151,11 +95,11 @@ export async function participantRoutes(app: App): Promise<void> {
       operationId: 'searchParticipants',
       summary: 'Search participants by KPJ, NIK, name prefix, village or branch (paginated)',
       querystring: SearchQuery,
-      response: { 200: Type.Object({ items: Type.Array(SearchItem), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+      response: { 200: PageOf(SearchItem) },
     },
     config: { access: { roles: 'any-authenticated' } },
   }, async (req) => {
-    const qs = req.query as Static<typeof SearchQuery>
+    const qs = req.query
     return participants.searchParticipants({ db: app.ctx.db, deps: registryDeps(app), actor: req.actor }, {
       ...(qs.query ? { query: qs.query } : {}),
       ...(qs.kpj ? { kpj: qs.kpj } : {}),
@@ -180,7 +124,7 @@ export async function participantRoutes(app: App): Promise<void> {
     },
     config: { access: { roles: 'any-authenticated' } },
   }, async (req) => {
-    const { kpj } = req.params as Static<typeof KpjParams>
+    const { kpj } = req.params
     return participants.getParticipant({ db: app.ctx.db, deps: registryDeps(app), actor: req.actor }, kpj)
   })
 
@@ -199,31 +143,31 @@ export async function participantRoutes(app: App): Promise<void> {
     },
     config: { access: { roles: 'any-authenticated', write: false, permission: 'nik:reveal' }, storeResponse: false },
   }, async (req) => {
-    const { kpj } = req.params as Static<typeof KpjParams>
+    const { kpj } = req.params
     return participants.getParticipant({ db: app.ctx.db, deps: registryDeps(app), actor: req.actor }, kpj, { revealNik: true })
   })
 
   app.patch('/participants/:kpj', {
     schema: { tags, operationId: 'updateParticipant', summary: 'Change contact, address, occupation, declared income or programs (history kept)', params: KpjParams, body: Update, response: { 200: ParticipantView } },
     config: { access: { roles: ['admin', 'branch_officer', 'agent', 'partner', 'participant'], write: true } },
-  }, async (req) => participants.updateParticipant(write(req), (req.params as Static<typeof KpjParams>).kpj, req.body as Static<typeof Update>))
+  }, async (req) => participants.updateParticipant(write(req), req.params.kpj, req.body))
 
   app.get('/participants/:kpj/history', {
     schema: { tags, operationId: 'getParticipantHistory', summary: 'Every change to the participant: who, when, before, after', params: KpjParams, response: { 200: Type.Array(Change) } },
     config: { access: { roles: 'any-authenticated' } },
-  }, async (req) => participants.participantHistory({ db: app.ctx.db, deps: registryDeps(app), actor: req.actor }, (req.params as Static<typeof KpjParams>).kpj))
+  }, async (req) => participants.participantHistory({ db: app.ctx.db, deps: registryDeps(app), actor: req.actor }, req.params.kpj))
 
   app.post('/participants/:kpj/heirs', {
     schema: { tags, operationId: 'addHeir', summary: 'Add an heir (ahli waris)', params: KpjParams, body: Heir, response: { 201: HeirView } },
     config: { access: { roles: ['admin', 'branch_officer', 'agent', 'participant'], write: true } },
-  }, async (req, reply) => reply.code(201).send(await participants.addHeir(write(req), (req.params as Static<typeof KpjParams>).kpj, req.body as Static<typeof Heir>)))
+  }, async (req, reply) => reply.code(201).send(await participants.addHeir(write(req), req.params.kpj, req.body)))
 
   const HeirParams = Type.Object({ kpj: Kpj, heirId: Type.Integer({ minimum: 1 }) })
   app.delete('/participants/:kpj/heirs/:heirId', {
     schema: { tags, operationId: 'removeHeir', summary: 'Remove an heir (kept in history)', params: HeirParams, response: { 204: Type.Null() } },
     config: { access: { roles: ['admin', 'branch_officer', 'agent', 'participant'], write: true } },
   }, async (req, reply) => {
-    const { kpj, heirId } = req.params as Static<typeof HeirParams>
+    const { kpj, heirId } = req.params
     await participants.removeHeir(write(req), kpj, heirId)
     return reply.code(204).send(null)
   })
