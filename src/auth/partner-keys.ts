@@ -10,22 +10,15 @@ import { AuthErrors as E } from './errors.ts'
 import { open, randomToken, seal } from './secrets.ts'
 import { parseTimestamp, signaturesMatch, signingString, timestampProblem } from './signature.ts'
 import * as q from './queries.ts'
+import type { PartnerKeyView } from './views.ts'
 
 export interface KeyContext extends AuthContext {
   /** The AES-256-GCM key that seals partner secrets. */
   secretKey: Buffer
 }
 
-export interface PartnerKeyView {
-  keyId: string
-  partnerId: number
-  createdAt: string
-  /** Set once rotated: the key works until then. */
-  expiresAt: string | null
-  revokedAt: string | null
-  replacedBy: string | null
-  active: boolean
-}
+/** A key as the API shows it (never its secret): the PartnerKey schema of views.ts. */
+export type { PartnerKeyView } from './views.ts'
 
 export function partnerKeyView(k: q.PartnerKeyRow, now: Date): PartnerKeyView {
   return {

@@ -4,7 +4,8 @@ import { Type } from 'typebox'
 import type { FastifyReply } from 'fastify'
 import type { App } from '../platform/http.ts'
 import { AppError } from '../platform/errors.ts'
-import { ErrorResponse, StringEnum } from '../platform/schemas.ts'
+import { decodeCursor, pageOf } from '../platform/cursor.ts'
+import { ErrorResponse, PageOf, PageQuery } from '../platform/schemas.ts'
 import {
   changePassword,
   checkCredentials,
@@ -20,43 +21,7 @@ import { AuthErrors as E } from './errors.ts'
 import { createPartnerKey, listPartnerKeys, revokePartnerKey, rotatePartnerKey } from './partner-keys.ts'
 import { authRuntime, clearSessionCookies, setSessionCookies } from './plugin.ts'
 import * as q from './queries.ts'
-
-const Role = Type.Union([
-  Type.Literal('admin'),
-  Type.Literal('management'),
-  Type.Literal('branch_officer'),
-  Type.Literal('agent'),
-  Type.Literal('partner'),
-  Type.Literal('sponsor'),
-  Type.Literal('participant'),
-])
-// A plain enum: a one-member anyOf is what linters flag (Redocly: no-illogical-composition-keywords).
-const Permission = StringEnum(['nik:reveal'])
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
-/** A database id: bigint in PostgreSQL, but a JS number past 2^53 would be silently rounded. */
-const Id = (opts: { description?: string } = {}) => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, ...opts })
-
-/** What bounds a caller's reach (ActorScope), shown on accounts and on /auth/me. */
-const ScopeFields = {
-  branchCodes: Type.Array(Type.String()),
-  agentId: Nullable(Type.Integer()),
-  partnerId: Nullable(Type.Integer()),
-  sponsorId: Nullable(Type.Integer()),
-  participantId: Nullable(Type.Integer()),
-  permissions: Type.Array(Permission),
-}
-
-const User = Type.Object({
-  id: Type.Integer(),
-  username: Type.String(),
-  displayName: Type.String(),
-  role: Role,
-  ...ScopeFields,
-  disabledAt: Nullable(Type.String({ format: 'date-time' })),
-  lockedUntil: Nullable(Type.String({ format: 'date-time' })),
-  createdAt: Type.String({ format: 'date-time' }),
-  passwordChangedAt: Type.String({ format: 'date-time' }),
-})
+import { Id, NewPartnerKey, Nullable, PartnerKey, Permission, Role, ScopeFields, User } from './views.ts'
 
 const Credentials = Type.Object(
   {
@@ -67,17 +32,6 @@ const Credentials = Type.Object(
 )
 
 const Password = Type.String({ minLength: 1, maxLength: 200, description: 'At least 10 characters, not a common password' })
-
-const PartnerKey = Type.Object({
-  keyId: Type.String(),
-  partnerId: Type.Integer(),
-  createdAt: Type.String({ format: 'date-time' }),
-  expiresAt: Nullable(Type.String({ format: 'date-time' })),
-  revokedAt: Nullable(Type.String({ format: 'date-time' })),
-  replacedBy: Nullable(Type.String()),
-  active: Type.Boolean(),
-})
-const NewPartnerKey = Type.Intersect([PartnerKey, Type.Object({ secret: Type.String({ description: 'Shown once; store it now' }) })])
 
 const ADMIN = { access: { roles: ['admin'] } } as const
 /** Admin routes whose success answer holds a one-time secret: never kept for Idempotency-Key replays. */
@@ -226,27 +180,25 @@ export async function authRoutes(app: App): Promise<void> {
         tags: ['users'],
         operationId: 'listUsers',
         summary: 'Accounts, by id',
-        querystring: Type.Object({
+        querystring: PageQuery({
           role: Type.Optional(Role),
           branchCode: Type.Optional(Type.String({ maxLength: 20 })),
           q: Type.Optional(Type.String({ maxLength: 100, description: 'Username prefix or part of the display name' })),
-          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-          cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
         }),
-        response: { 200: Type.Object({ items: Type.Array(User), nextCursor: Nullable(Type.String()) }) },
+        response: { 200: PageOf(User) },
       },
     },
     async (req) => {
       const f = req.query
+      const limit = f.limit ?? 50
       const rows = await q.listUsers(app.ctx.db, {
         role: f.role,
         branchCode: f.branchCode,
         q: f.q,
-        limit: f.limit + 1,
-        afterId: f.cursor ? Number(f.cursor) : undefined,
+        limit: limit + 1,
+        afterId: f.cursor === undefined ? undefined : decodeCursor(f.cursor, ['int'])[0],
       })
-      const page = rows.slice(0, f.limit)
-      return { items: page.map(userView), nextCursor: rows.length > f.limit ? String(page[page.length - 1]!.id) : null }
+      return pageOf(rows, limit, (u) => [u.id], userView)
     },
   )
 

@@ -11,10 +11,13 @@
 //   - Jamsos itself (imports, the demo seed) posts any known channel, retired ones included, so a
 //     history can be imported as it happened.
 import type { Actor, Role } from '../platform/actor.ts'
+import type { PaymentChannelRow } from '../platform/db-types.ts'
 import { AppError } from '../platform/errors.ts'
 import { ContributionErrors as C } from './errors.ts'
 
-export type ChannelKind = 'bank' | 'partner' | 'counter' | 'budget' | 'retired'
+/** payment_channel.kind's CHECK list (migrations/0011), through the generated row type. */
+export type ChannelKind = PaymentChannelRow['kind']
+export const CHANNEL_KINDS = ['bank', 'partner', 'counter', 'budget', 'retired'] as const satisfies readonly ChannelKind[]
 
 export interface PaymentChannel {
   code: string

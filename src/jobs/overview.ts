@@ -5,30 +5,9 @@ import { AppError } from '../platform/errors.ts'
 import { JobErrors as E } from './errors.ts'
 import { DEAD_LETTER_SUFFIX, onConnection, queueClient, sendJob } from './jobs.ts'
 import { deadLetterRows, deleteJob, lockJob, queueNames, queueRows, type JobCounts } from './queries.ts'
+import type { JobsOverview, QueueView } from './views.ts'
 
-export interface QueueView extends JobCounts {
-  name: string
-  /** Jobs that failed their last try and wait in the dead-letter queue. */
-  deadLetters: number
-  deadLetterQueue: string | null
-  retryLimit: number
-  retryDelaySeconds: number
-  retryBackoff: boolean
-}
-
-export interface DeadLetterView {
-  id: string
-  /** The queue whose job failed for good. */
-  queue: string
-  failedAt: string
-  error: string | null
-  payload: Record<string, unknown>
-}
-
-export interface JobsOverview {
-  queues: QueueView[]
-  deadLetters: DeadLetterView[]
-}
+export type { DeadLetterView, JobsOverview, QueueView } from './views.ts'
 
 const jobCounts = ({ created, retry, active, completed, cancelled, failed }: JobCounts): JobCounts => ({ created, retry, active, completed, cancelled, failed })
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { testApp, type TestApp } from '../../test/app.ts'
 import { as } from '../../test/auth.ts'
 import { sendJob } from './jobs.ts'
-import type { JobsOverviewView } from './routes.ts'
+import type { JobsOverview } from './views.ts'
 
 let t: TestApp
 before(async () => {
@@ -19,7 +19,7 @@ test('an administrator sees the outbox queue with its waiting job and its dead l
   const admin = await as(t, 'admin')
   const res = await t.app.inject({ method: 'GET', url: '/api/v1/admin/jobs', headers: admin.headers })
   assert.equal(res.statusCode, 200, res.body)
-  const body = res.json() as JobsOverviewView
+  const body = res.json() as JobsOverview
   const q = body.queues.find((x) => x.name === 'outbox.deliver')
   assert.deepEqual(q && { ...q, completed: 0 }, {
     name: 'outbox.deliver',

@@ -1,37 +1,10 @@
 // GET /api/v1/admin/jobs: the background work as an administrator sees it. The queue is the
 // owner's (the application role cannot read it, migration 0013), so this reads on the system pool,
 // behind the route's admin-only declaration.
-import { Type, type Static } from 'typebox'
+import { Type } from 'typebox'
 import type { App } from '../platform/http.ts'
 import { jobsOverview } from './overview.ts'
-
-const Count = Type.Integer({ minimum: 0 })
-
-export const JobQueue = Type.Object({
-  name: Type.String({ description: 'The job type, e.g. outbox.deliver' }),
-  created: Type.Integer({ minimum: 0, description: 'Waiting to run' }),
-  retry: Type.Integer({ minimum: 0, description: 'Failed, waiting for a retry (with backoff)' }),
-  active: Count,
-  completed: Type.Integer({ minimum: 0, description: 'Done, not yet archived (pg-boss archives after 12 hours)' }),
-  cancelled: Count,
-  failed: Type.Integer({ minimum: 0, description: 'Failed their last try' }),
-  deadLetters: Type.Integer({ minimum: 0, description: 'Failed for good and kept in the dead-letter queue, to be retried (jamsos jobs retry <id>)' }),
-  deadLetterQueue: Type.Union([Type.String(), Type.Null()]),
-  retryLimit: Count,
-  retryDelaySeconds: Count,
-  retryBackoff: Type.Boolean(),
-})
-
-export const DeadLetter = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  queue: Type.String({ description: 'The queue whose job failed for good' }),
-  failedAt: Type.String({ format: 'date-time' }),
-  error: Type.Union([Type.String(), Type.Null()], { description: 'The last failure' }),
-  payload: Type.Object({}, { additionalProperties: true, description: "The job's payload (references, e.g. an outbox event id)" }),
-})
-
-export const JobsOverview = Type.Object({ queues: Type.Array(JobQueue), deadLetters: Type.Array(DeadLetter) })
-export type JobsOverviewView = Static<typeof JobsOverview>
+import { JobsOverview } from './views.ts'
 
 export async function jobRoutes(app: App): Promise<void> {
   app.get(
@@ -46,6 +19,6 @@ export async function jobRoutes(app: App): Promise<void> {
         response: { 200: JobsOverview },
       },
     },
-    async (req): Promise<JobsOverviewView> => jobsOverview(app.ctx.systemDb, { limit: req.query.limit }),
+    async (req): Promise<JobsOverview> => jobsOverview(app.ctx.systemDb, { limit: req.query.limit }),
   )
 }

@@ -2,17 +2,21 @@
 // member. Rates, caps, income bounds and discounts are rows of contribution_rate (migrations/
 // 0003_programs.sql), each with its dates and regulation; the rules here only read them.
 import { firstDayOf, type IsoDate, type YearMonth } from '../platform/dates.ts'
+import type { ContributionRateRow, ParticipantRow, ProgramRow } from '../platform/db-types.ts'
 
-export type ProgramCode = 'JKK' | 'JKM' | 'JHT' | 'JP' | 'JKP'
-export const PROGRAM_CODES: readonly ProgramCode[] = ['JKK', 'JKM', 'JHT', 'JP', 'JKP']
+// The value lists are the tables' CHECK lists (migrations/0003, 0004), read through the generated
+// row types, so a new program or basis is added in a migration and nowhere else.
+export type ProgramCode = ProgramRow['code']
+export const PROGRAM_CODES = ['JKK', 'JKM', 'JHT', 'JP', 'JKP'] as const satisfies readonly ProgramCode[]
 
-export type Segment = 'BPU' | 'PU'
+export type Segment = ContributionRateRow['segment']
+export const SEGMENTS = ['BPU', 'PU'] as const satisfies readonly Segment[]
 /** BPU pay for themselves ('participant', or a sponsor for them); PU split employer / worker. */
-export type Payer = 'participant' | 'employer' | 'worker' | 'government'
-export type RateComponent = 'contribution' | 'recomposition' | 'discount' | 'wage_cap' | 'declared_income'
-export type RateBasis = 'percent_of_income' | 'flat' | 'wage_cap' | 'income_min' | 'income_max' | 'discount_percent'
+export type Payer = NonNullable<ContributionRateRow['payer']>
+export type RateComponent = ContributionRateRow['component']
+export type RateBasis = ContributionRateRow['basis']
 /** Who pays a BPU member's contributions; PP 50/2025 excludes APBN/APBD-paid BPU from its discount. */
-export type Funding = 'self' | 'sponsor' | 'apbn' | 'apbd'
+export type Funding = ParticipantRow['funding']
 
 /** The facts a row may be conditioned on, as stored in contribution_rate.condition. */
 export interface RateCondition {

@@ -4,13 +4,13 @@ import { Type, type Static } from 'typebox'
 import type { App } from '../platform/http.ts'
 import { AppError, PlatformErrors } from '../platform/errors.ts'
 import { isIsoDate, monthOf, todayJakarta, type IsoDate } from '../platform/dates.ts'
-import { IsoDateString, Rupiah, YearMonthString } from '../platform/schemas.ts'
+import { IsoDateString, Rupiah, StringEnum, YearMonthString } from '../platform/schemas.ts'
 import { loadPrograms, loadRateTable } from './queries.ts'
-import { displayValue, ratesForMonth, ratesInForce, type ProgramCode, type RateRow, type Segment } from './rates.ts'
+import { displayValue, PROGRAM_CODES, ratesForMonth, ratesInForce, SEGMENTS, type ProgramCode, type RateRow } from './rates.ts'
 import { bpuMonthly } from './contribution.ts'
 
-const ProgramCodeSchema = Type.Union([Type.Literal('JKK'), Type.Literal('JKM'), Type.Literal('JHT'), Type.Literal('JP'), Type.Literal('JKP')])
-const SegmentSchema = Type.Union([Type.Literal('BPU'), Type.Literal('PU')])
+const ProgramCodeSchema = StringEnum(PROGRAM_CODES)
+const SegmentSchema = StringEnum(SEGMENTS)
 
 const ProgramSchema = Type.Object({
   code: ProgramCodeSchema,
@@ -62,7 +62,7 @@ const RatesResponse = Type.Object({
 })
 
 function rateView(r: RateRow): Static<typeof RateSchema> {
-  return { ...r, ...displayValue(r), condition: { ...r.condition } } as Static<typeof RateSchema>
+  return { ...r, ...displayValue(r), condition: { ...r.condition } }
 }
 
 const PACKAGES: readonly ProgramCode[][] = [['JKK', 'JKM'], ['JKK', 'JKM', 'JHT']]
@@ -116,14 +116,14 @@ export async function programRoutes(app: App): Promise<void> {
       },
     },
     async (req) => {
-      const { date = todayJakarta(app.ctx.now()), segment } = req.query as Static<typeof RatesQuery>
+      const { date = todayJakarta(app.ctx.now()), segment } = req.query
       if (!isIsoDate(date)) {
         throw new AppError(PlatformErrors.VALIDATION_FAILED, {
           fields: [{ path: 'date', code: PlatformErrors.INVALID_VALUE, reason: `${date} is not a calendar date` }],
         })
       }
       const rows = await loadRateTable(app.ctx.db)
-      const inForce = ratesInForce(rows, date).filter((r) => !segment || r.segment === (segment as Segment))
+      const inForce = ratesInForce(rows, date).filter((r) => !segment || r.segment === segment)
       return {
         date,
         segment: segment ?? null,

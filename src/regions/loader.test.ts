@@ -112,14 +112,15 @@ test('search ignores case and accents', async () => {
 
 test('search by code prefix, dotted or as a NIK writes it, and under a parent', async () => {
   const dotted = await searchRegions(db.sql, { q: '35.05', level: 'district', limit: 100 })
-  assert.equal(dotted.total, 22)
+  assert.equal(dotted.items.length, 22)
+  assert.equal(dotted.nextCursor, null)
   assert.deepEqual(await searchRegions(db.sql, { q: '3505', level: 'district', limit: 100 }), dotted)
   assert.equal(dotted.items[0]!.code, '35.05.01')
   const wonodadi = await searchRegions(db.sql, { parent: '35.05.01', level: 'village', limit: 100 })
   assert.equal(wonodadi.items[0]!.name, 'Jaten')
   assert.ok(wonodadi.items.every((i) => i.parentCode === '35.05.01'))
   // A LIKE wildcard in the text matches itself only.
-  assert.equal((await searchRegions(db.sql, { q: '%' })).total, 0)
+  assert.deepEqual(await searchRegions(db.sql, { q: '%' }), { items: [], nextCursor: null })
 })
 
 test('a second load of the same data and branch file writes nothing', async () => {

@@ -3,8 +3,11 @@
 import type { Db } from '../platform/db.ts'
 import { AppError } from '../platform/errors.ts'
 import { ancestorCodes, childLevel, codePrefix, codeProblem, LEVELS, parentCode, regionLevel, type Level } from './codes.ts'
+import { decodeCursor, pageOf } from '../platform/cursor.ts'
+import type { Page } from '../platform/schemas.ts'
 import { RegionErrors as E } from './errors.ts'
 import * as q from './queries.ts'
+import type { Branch, BranchDetail, RegionHit, RegionNode, RegionRef } from './views.ts'
 
 /** Where a village is, up to its province, and the branch office that serves it. */
 export type Place = q.PlaceRow
@@ -34,22 +37,6 @@ export async function regionCodes(db: Db): Promise<{ provinces: Set<string>; reg
   return { provinces: new Set(c.provinces), regencies: new Set(c.regencies), districts: new Set(c.districts) }
 }
 
-export interface RegionRef {
-  code: string
-  name: string
-  level: Level
-}
-
-export interface RegionNode extends RegionRef {
-  parentCode: string | null
-  /** Province first, down to the parent. */
-  ancestors: RegionRef[]
-  /** The regions one level down, by code (none for a village). */
-  children: RegionRef[]
-  /** The branch office serving it (regency and below; null for a province). */
-  branch: { code: string; name: string } | null
-}
-
 function checkCode(code: string, path: string): Level {
   const problem = codeProblem(code)
   if (problem) throw AppError.field(E.REGION_CODE_INVALID, path, problem)
@@ -76,63 +63,46 @@ export async function regionNode(db: Db, code: string): Promise<RegionNode> {
   }
 }
 
-export interface RegionSearch {
+export interface RegionSearch extends Page {
   /** Name text (case and accents ignored) or a code prefix ('35.05', '3505'). */
   q?: string
   level?: Level
   /** Only regions under this one. */
   parent?: string
-  limit?: number
-  offset?: number
 }
 
-export interface RegionHit extends RegionRef {
-  parentCode: string | null
-  ancestors: RegionRef[]
-}
-
-export async function searchRegions(db: Db, s: RegionSearch): Promise<{ items: RegionHit[]; total: number }> {
+/**
+ * A page of regions matching a name or code prefix, best first (queries.ts searchRegions ranks
+ * them), going on after the cursor's hit.
+ */
+export async function searchRegions(db: Db, s: RegionSearch): Promise<{ items: RegionHit[]; nextCursor: string | null }> {
+  const after = s.cursor === undefined ? undefined : decodeCursor(s.cursor, ['int', 'int', 'text', 'text'])
   const parentLevel = s.parent === undefined ? undefined : checkCode(s.parent, 'parent')
   const text = (s.q ?? '').trim().replace(/\s+/g, ' ')
   const prefix = text === '' ? '' : codePrefix(text)
   // Below the parent only; a single level when asked.
   let levels = LEVELS.slice(parentLevel ? LEVELS.indexOf(parentLevel) + 1 : 0)
   if (s.level) levels = levels.filter((l) => l === s.level)
-  if (levels.length === 0) return { items: [], total: 0 }
-  const { rows, total } = await q.searchRegions(db, {
+  if (levels.length === 0) return { items: [], nextCursor: null }
+  const limit = s.limit ?? 50
+  const rows = await q.searchRegions(db, {
     levels,
     ...(prefix !== undefined ? { codePrefix: prefix } : { text }),
     ...(s.parent !== undefined ? { parent: s.parent } : {}),
-    limit: s.limit ?? 20,
-    offset: s.offset ?? 0,
+    limit: limit + 1,
+    ...(after ? { after } : {}),
   })
   const names = new Map((await q.regionsByCodes(db, [...new Set(rows.flatMap((r) => ancestorCodes(r.code)))])).map((r) => [r.code, r]))
-  return {
-    items: rows.map((r) => ({
-      ...r,
-      parentCode: parentCode(r.code),
-      ancestors: ancestorCodes(r.code).map((c) => names.get(c)!),
-    })),
-    total,
-  }
+  return pageOf(rows, limit, (r) => r.key, ({ code, name, level }) => ({
+    code,
+    name,
+    level,
+    parentCode: parentCode(code),
+    ancestors: ancestorCodes(code).map((c) => names.get(c)!),
+  }))
 }
 
 // --- Branch offices ---------------------------------------------------------------------------
-
-export interface Branch {
-  code: string
-  name: string
-  /** False once no regency is served by it (kept so participants' codes still resolve). */
-  active: boolean
-  regencyCount: number
-}
-
-export interface BranchDetail {
-  code: string
-  name: string
-  active: boolean
-  regencies: { code: string; name: string; provinceCode: string; provinceName: string }[]
-}
 
 export async function listBranches(db: Db): Promise<Branch[]> {
   return q.listBranchRows(db)

@@ -5,6 +5,7 @@ import type { Db, Tx } from '../platform/db.ts'
 import { copyLines } from '../platform/copy.ts'
 import { likeLiteral } from '../platform/sql-text.ts'
 import { LEVELS, type Level } from './codes.ts'
+import type { Branch, BranchRegency, RegionRef } from './views.ts'
 
 /** The column naming a level's parent (none for a province). */
 const PARENT_COLUMN: Record<Level, string | null> = {
@@ -185,11 +186,8 @@ export async function allRegionCodes(db: Db): Promise<{ provinces: string[]; reg
 
 // --- The tree ----------------------------------------------------------------------------------
 
-export interface RegionRow {
-  code: string
-  name: string
-  level: Level
-}
+/** A region's code, name and level: the RegionRef the routes answer. */
+export type RegionRow = RegionRef
 
 export async function listProvinces(db: Db): Promise<RegionRow[]> {
   return [...(await db<RegionRow[]>`SELECT code, name, 'province' AS level FROM province ORDER BY code`)]
@@ -225,8 +223,12 @@ export interface SearchQuery {
   /** Only descendants of this region. */
   parent?: string
   limit: number
-  offset: number
+  /** Keyset: the sort key of the last hit of the previous page. */
+  after?: RegionSortKey
 }
+
+/** Where a hit sorts: [rank, depth, sort text, code]; unique, since codes are. */
+export type RegionSortKey = [rank: number, depth: number, sortText: string, code: string]
 
 /**
  * The words of a name that say what kind of region it is, not which: 'blitar' is the whole name of
@@ -242,7 +244,7 @@ const BARE_NAME: Partial<Record<Level, string>> = {
  * kind words of BARE_NAME), a word of the name starting with the text, anywhere in the name; then
  * by level (provinces first), name and code. Names compare folded (jamsos_fold: case and accents ignored).
  */
-export async function searchRegions(db: Db, q: SearchQuery): Promise<{ rows: RegionRow[]; total: number }> {
+export async function searchRegions(db: Db, q: SearchQuery): Promise<(RegionRow & { key: RegionSortKey })[]> {
   const under = q.parent ? `${likeLiteral(q.parent)}.%` : null
   const parts = q.levels.map((level) => {
     const depth = LEVELS.indexOf(level)
@@ -267,31 +269,22 @@ export async function searchRegions(db: Db, q: SearchQuery): Promise<{ rows: Reg
   })
   const union = parts.reduce((acc, p) => db`${acc} UNION ALL ${p}`)
   const text = q.text ?? ''
-  const rows = await db<(RegionRow & { total: number })[]>`
+  // The page goes on after the previous page's last hit in the very order of ORDER BY (a row
+  // comparison over the same four columns), so pages neither repeat nor skip a hit.
+  const after = q.after ? db`WHERE (rank, depth, sort_key, code) > (${q.after[0]}::int, ${q.after[1]}::int, ${q.after[2]}::text, ${q.after[3]}::text)` : db``
+  const rows = await db<{ code: string; name: string; level: Level; rank: number; depth: number; sort_key: string }[]>`
     WITH q AS (SELECT jamsos_fold(${text}) AS exact, jamsos_fold(${likeLiteral(text)}) AS pattern)
-    SELECT code, name, level, count(*) OVER ()::int AS total
+    SELECT code, name, level, rank, depth, sort_key
     FROM (${union}) hits
+    ${after}
     ORDER BY rank, depth, sort_key, code
-    LIMIT ${q.limit} OFFSET ${q.offset}`
-  let total = rows[0]?.total
-  if (total === undefined) {
-    // Past the last page the window count is not there; count separately so paging still knows.
-    const [c] = await db<{ n: number }[]>`
-      WITH q AS (SELECT jamsos_fold(${text}) AS exact, jamsos_fold(${likeLiteral(text)}) AS pattern)
-      SELECT count(*)::int AS n FROM (${union}) hits`
-    total = c!.n
-  }
-  return { rows: rows.map(({ code, name, level }) => ({ code, name, level })), total }
+    LIMIT ${q.limit}`
+  return rows.map(({ code, name, level, rank, depth, sort_key }) => ({ code, name, level, key: [rank, depth, sort_key, code] }))
 }
 
 // --- Branches: reading -------------------------------------------------------------------------
 
-export interface BranchRow {
-  code: string
-  name: string
-  active: boolean
-  regencyCount: number
-}
+export type BranchRow = Branch
 
 export async function listBranchRows(db: Db): Promise<BranchRow[]> {
   return [
@@ -307,12 +300,7 @@ export async function findBranchRow(db: Db, code: string): Promise<Omit<BranchRo
   return row
 }
 
-export interface BranchRegencyRow {
-  code: string
-  name: string
-  provinceCode: string
-  provinceName: string
-}
+export type BranchRegencyRow = BranchRegency
 
 export async function regenciesOfBranch(db: Db, branchCode: string): Promise<BranchRegencyRow[]> {
   return [

@@ -57,12 +57,68 @@ test('the tree is navigable from a province down to a village', async () => {
 test('GET /regions/search?q=blitar finds both Blitar regencies first', async () => {
   const { status, body } = await get('/api/v1/regions/search?q=blitar&limit=3')
   assert.equal(status, 200)
+  assert.deepEqual(Object.keys(body).sort(), ['items', 'nextCursor'])
   assert.deepEqual(body.items.slice(0, 2).map((i: { code: string }) => i.code), ['35.05', '35.72'])
-  assert.equal(body.limit, 3)
-  assert.equal(body.offset, 0)
-  assert.ok(body.total >= 3)
-  const second = (await get('/api/v1/regions/search?q=blitar&limit=1&offset=1')).body
-  assert.equal(second.items[0].code, '35.72')
+  assert.equal(typeof body.nextCursor, 'string')
+  const second = (await get('/api/v1/regions/search?q=blitar&limit=1')).body
+  assert.equal(second.items[0].code, '35.05')
+  const next = (await get(`/api/v1/regions/search?q=blitar&limit=1&cursor=${second.nextCursor}`)).body
+  assert.equal(next.items[0].code, '35.72')
+})
+
+/** Every page of a search, following nextCursor, with the pages' sizes. */
+async function walk(query: string, limit: number): Promise<{ codes: string[]; names: string[]; pages: number[] }> {
+  const out = { codes: [] as string[], names: [] as string[], pages: [] as number[] }
+  let cursor: string | null = null
+  do {
+    const res: { status: number; body: { items: { code: string; name: string }[]; nextCursor: string | null } } =
+      await get(`/api/v1/regions/search?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`)
+    assert.equal(res.status, 200)
+    out.codes.push(...res.body.items.map((i) => i.code))
+    out.names.push(...res.body.items.map((i) => i.name))
+    out.pages.push(res.body.items.length)
+    cursor = res.body.nextCursor
+  } while (cursor)
+  return out
+}
+
+test('search pages follow the cursor: every hit once, in rank order, across ties of name', async () => {
+  // "sumber" in Kabupaten Blitar: districts and villages, exact and prefix and inner matches, and
+  // villages of one name in several districts (ties broken by code).
+  const query = 'q=sumber&parent=35.05'
+  const whole = (await get(`/api/v1/regions/search?${query}&limit=200`)).body
+  assert.equal(whole.nextCursor, null)
+  assert.ok(whole.items.length >= 15, `${whole.items.length} hits`)
+  const names: string[] = whole.items.map((i: { name: string }) => i.name)
+  assert.ok(names.some((n, i) => names.indexOf(n) !== i), 'some village name occurs in two districts')
+  for (const limit of [1, 3, 7]) {
+    const pages = await walk(query, limit)
+    assert.deepEqual(pages.codes, whole.items.map((i: { code: string }) => i.code), `limit ${limit}`)
+    assert.equal(new Set(pages.codes).size, pages.codes.length, 'no hit twice')
+    assert.ok(pages.pages.slice(0, -1).every((n) => n === limit), 'full pages until the last')
+  }
+  // By code prefix too: the 22 districts of Kabupaten Blitar in code order, five at a time.
+  const districts = await walk('q=35.05&level=district', 5)
+  assert.equal(districts.codes.length, 22)
+  assert.deepEqual(districts.codes, [...districts.codes].sort())
+  assert.deepEqual(districts.pages, [5, 5, 5, 5, 2])
+})
+
+test('a cursor the search did not hand out is 400 CURSOR_INVALID on the field cursor', async () => {
+  const other = Buffer.from(JSON.stringify([1000000001])).toString('base64url') // a one-key (id) cursor of another list
+  const wrongTypes = Buffer.from(JSON.stringify(['0', 0, 'x', '35'])).toString('base64url')
+  for (const cursor of ['not-a-cursor', '!!', other, wrongTypes, Buffer.from('{"a":1}').toString('base64url')]) {
+    const res = await get(`/api/v1/regions/search?q=blitar&cursor=${encodeURIComponent(cursor)}`)
+    assert.equal(res.status, 400, cursor)
+    assert.equal(res.body.error.code, 'CURSOR_INVALID', cursor)
+    assert.deepEqual(res.body.error.fields.map((f: { path: string }) => f.path), ['cursor'], cursor)
+  }
+  const tooLong = await get(`/api/v1/regions/search?q=blitar&cursor=${'A'.repeat(201)}`)
+  assert.equal(tooLong.status, 400)
+  assert.equal(tooLong.body.error.fields[0].path, 'cursor')
+  // The old offset paging is gone: an offset is an unknown parameter, not a silent first page.
+  const offset = await get('/api/v1/regions/search?q=blitar&offset=1')
+  assert.equal(offset.status, 400)
 })
 
 test('search by level and parent: villages of Wonodadi whose name starts with "ja"', async () => {

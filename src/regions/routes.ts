@@ -4,67 +4,23 @@ import { Type } from 'typebox'
 import type { App } from '../platform/http.ts'
 import { withActor } from '../platform/actor.ts'
 import { AppError } from '../platform/errors.ts'
+import { PageOf, PageQuery } from '../platform/schemas.ts'
 import { RegionErrors as E } from './errors.ts'
 import { getBranch, listBranches, listProvinces, regionNode, searchRegions } from './lookups.ts'
+import { Branch, BranchDetail, LevelSchema, RegionHit, RegionNode, RegionRef } from './views.ts'
 
 // Read by the identity module's hooks: any signed-in caller may read reference data. Kept in a
 // constant so the object is the same for every route.
 const ACCESS = { access: { public: false, roles: 'any-authenticated' } } as const
 
-const Level = Type.Union([Type.Literal('province'), Type.Literal('regency'), Type.Literal('district'), Type.Literal('village')])
-
-const RegionRef = Type.Object({
-  code: Type.String({ description: 'Kemendagri code, e.g. 35.05.01.2001' }),
-  name: Type.String(),
-  level: Level,
-})
-
-const RegionNode = Type.Object({
-  code: Type.String(),
-  name: Type.String(),
-  level: Level,
-  parentCode: Type.Union([Type.String(), Type.Null()]),
-  ancestors: Type.Array(RegionRef, { description: 'Province first, down to the parent' }),
-  children: Type.Array(RegionRef, { description: 'The regions one level down (empty for a village)' }),
-  branch: Type.Union([Type.Object({ code: Type.String(), name: Type.String() }), Type.Null()], {
-    description: 'Branch office serving the region (null for a province)',
-  }),
-})
-
-const RegionHit = Type.Object({
-  code: Type.String(),
-  name: Type.String(),
-  level: Level,
-  parentCode: Type.Union([Type.String(), Type.Null()]),
-  ancestors: Type.Array(RegionRef),
-})
-
 const CodeParams = Type.Object({ code: Type.String({ description: 'Region code at any level: 35, 35.05, 35.05.01 or 35.05.01.2001' }) })
 
-const SearchQuery = Type.Object({
+const SearchQuery = PageQuery({
   q: Type.Optional(
     Type.String({ maxLength: 100, description: 'Name (prefix or any part; case and accents ignored) or a code prefix such as 35.05 or 3505' }),
   ),
-  level: Type.Optional(Level),
+  level: Type.Optional(LevelSchema),
   parent: Type.Optional(Type.String({ description: 'Only regions under this region code' })),
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-  offset: Type.Integer({ minimum: 0, maximum: 100_000, default: 0 }),
-})
-
-const Branch = Type.Object({
-  code: Type.String({ description: 'e.g. KC3505' }),
-  name: Type.String(),
-  active: Type.Boolean({ description: 'False once it serves no regency (kept: participants keep their branch code)' }),
-  regencyCount: Type.Integer(),
-})
-
-const BranchDetail = Type.Object({
-  code: Type.String(),
-  name: Type.String(),
-  active: Type.Boolean(),
-  regencies: Type.Array(
-    Type.Object({ code: Type.String(), name: Type.String(), provinceCode: Type.String(), provinceName: Type.String() }),
-  ),
 })
 
 export async function regionRoutes(app: App): Promise<void> {
@@ -92,17 +48,11 @@ export async function regionRoutes(app: App): Promise<void> {
           '("blitar" finds KABUPATEN BLITAR and KOTA BLITAR), then names containing q; provinces before villages.',
         querystring: SearchQuery,
         response: {
-          200: Type.Object({ items: Type.Array(RegionHit), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }),
+          200: PageOf(RegionHit),
         },
       },
     },
-    async (req) => {
-      const { q, level, parent, limit, offset } = req.query
-      const found = await withActor(db, req.actor, (tx) =>
-        searchRegions(tx, { limit, offset, ...(q !== undefined ? { q } : {}), ...(level ? { level } : {}), ...(parent !== undefined ? { parent } : {}) }),
-      )
-      return { ...found, limit, offset }
-    },
+    async (req) => withActor(db, req.actor, (tx) => searchRegions(tx, req.query)),
   )
 
   app.get(
