@@ -10,6 +10,7 @@ import { projectRoot } from '../src/platform/config.ts'
 import { createPool } from '../src/platform/db.ts'
 import { EmbeddedPgError, startEmbedded, type Running } from '../src/platform/embedded-pg.ts'
 import { prepareTemplate, TEMPLATE_DB } from '../test/template.ts'
+import { ensureWebBuilt, WebBudgetError } from '../src/web/index.ts'
 
 function findTests(dir: string, out: string[] = []): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -21,7 +22,7 @@ function findTests(dir: string, out: string[] = []): string[] {
 }
 
 const filters = process.argv.slice(2)
-const files = ['src', 'test', 'bench', 'scripts']
+const files = ['src', 'test', 'bench', 'scripts', 'web/src']
   .map((d) => path.join(projectRoot, d))
   .filter((d) => fs.existsSync(d))
   .flatMap((d) => findTests(d))
@@ -29,6 +30,17 @@ const files = ['src', 'test', 'bench', 'scripts']
   .sort()
 if (files.length === 0) {
   console.error('No test files matched', filters)
+  process.exit(1)
+}
+
+// The browser tests (test/e2e), the static files and every server a test starts use the built web
+// app: built once here, before the files run in parallel (a no-op when web/dist is current,
+// src/web/build.ts). Over its size budget the run stops here.
+try {
+  await ensureWebBuilt({ print: (text) => console.log(text.replace(/^/gm, '# ')) })
+} catch (e) {
+  if (!(e instanceof WebBudgetError)) throw e
+  console.error(e.message)
   process.exit(1)
 }
 

@@ -7,6 +7,7 @@ import type { App, AppContext } from './platform/http.ts'
 import { buildApp, loadReferenceData, startJobs, startServices } from './app.ts'
 import type { JobRunner } from './jobs/index.ts'
 import { countParticipants, registryDepsOf } from './registry/index.ts'
+import { ensureWebBuilt } from './web/index.ts'
 
 export interface Server {
   app: App
@@ -15,6 +16,9 @@ export interface Server {
 }
 
 export async function startServer(config: Config, log: Logger, opts: { signals?: boolean } = {}): Promise<Server> {
+  // The web app is built when web/dist is missing or older than its sources (seconds), so a fresh
+  // clone's `npm ci && npm start` serves it. Without it the API still serves; `/` says why.
+  await ensureWebBuilt({ print: (text) => log.info(text) }).catch((e) => log.error({ err: e }, 'the web app could not be built; serving the API without it'))
   // The embedded cluster is supervised (issue 12 §3): when its postmaster dies, requests answer
   // 503 DATABASE_UNAVAILABLE (the pools' connections fail), /readyz says unavailable, and the
   // cluster is restarted on the same port, where PostgreSQL's crash recovery replays the WAL and

@@ -1,0 +1,100 @@
+// Browser tests against the real server: the app as `jamsos start` builds it (buildApp, the
+// security layer, the static web app) listening on a free port of 127.0.0.1, over this test
+// file's own database, driven by Debian's Chromium through playwright-core (browser downloads do
+// not work here; .ci/run installs the `chromium` package when it is missing). One browser per
+// file, a fresh context (cookies, localStorage) per test.
+import fs from 'node:fs'
+import path from 'node:path'
+import { createRequire } from 'node:module'
+import type { AddressInfo } from 'node:net'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { projectRoot } from '../../src/platform/config.ts'
+import { testApp, type TestApp } from '../app.ts'
+
+/** Chromium's executable: JAMSOS_CHROMIUM, else Debian's package. */
+export const CHROMIUM = [process.env.JAMSOS_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+  (p): p is string => typeof p === 'string' && p !== '' && fs.existsSync(p),
+)
+
+/** Why the browser tests cannot run here, or false when they can. */
+export const SKIP_BROWSER: string | false = CHROMIUM
+  ? false
+  : 'Chromium is not installed (apt-get install chromium; .ci/run installs it, or set JAMSOS_CHROMIUM)'
+
+export interface WebServer {
+  t: TestApp
+  baseUrl: string
+  close(): Promise<void>
+}
+
+/** The real HTTP server on a free port of 127.0.0.1, over a database of this file's own. */
+export async function startWebServer(env: NodeJS.ProcessEnv = {}): Promise<WebServer> {
+  const t = await testApp({ env })
+  await t.app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = t.app.server.address() as AddressInfo
+  return { t, baseUrl: `http://127.0.0.1:${port}`, close: () => t.close() }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM!, args: ['--disable-gpu', '--disable-dev-shm-usage'] })
+}
+
+/** A fresh context (no cookies, no stored language) at a phone's or a desktop's width. */
+export async function newPage(browser: Browser, baseUrl: string, width: 360 | 1280 = 1280): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: { width, height: width === 360 ? 780 : 860 },
+    deviceScaleFactor: 1,
+    locale: 'en-US', // the browser's language must not decide: Jamsos speaks Indonesian until asked
+    timezoneId: 'Asia/Jakarta',
+  })
+  context.setDefaultTimeout(10_000)
+  const page = await context.newPage()
+  const problems: string[] = []
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of (400|401|404|423|429)/.test(m.text())) problems.push(`console: ${m.text()}`)
+  })
+  ;(page as Page & { problems: string[] }).problems = problems
+  return { context, page }
+}
+
+/** Script errors and CSP refusals the page reported (refusals the app shows, such as a 401 for "nobody signed in", are expected). */
+export function pageProblems(page: Page): string[] {
+  return (page as Page & { problems?: string[] }).problems ?? []
+}
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+export interface AxeViolation {
+  id: string
+  impact: string | null
+  help: string
+  nodes: string[]
+}
+
+/**
+ * axe-core's serious and critical violations on the page as it is now (WCAG 2.x A and AA rules and
+ * best practices). The page's CSP allows no inline script, so axe runs through the DevTools
+ * protocol (page.evaluate), which the page's policy does not govern.
+ */
+export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(axeSource)
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } })
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }))
+  })
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+}
+
+export const SCREENS_DIR = path.join(projectRoot, 'docs', 'screens')
+
+/** Saves docs/screens/<name>-<width>.png (the README shows them). */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENS_DIR, { recursive: true })
+  const width = page.viewportSize()?.width ?? 0
+  const file = path.join(SCREENS_DIR, `${name}-${width}.png`)
+  await page.screenshot({ path: file, fullPage: true })
+  return file
+}
