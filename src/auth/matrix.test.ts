@@ -126,6 +126,7 @@ const CASES: Record<string, RouteCase> = {
     call: async (_c, p) => ({ params: { heirId: (await asAdmin('POST', `/api/v1/participants/${p.kpj}/heirs`, { fullName: 'Budi', relationship: 'child' })).id as number } }),
   },
   'GET /api/v1/participants/:kpj/coverage': { ok: 200, participant: true, call: () => ({}) },
+  'GET /api/v1/coverage/member-counts': { ok: 200, call: () => ({ query: 'date=2025-03-31&branchCode=KC3505' }) },
   // Contributions.
   'POST /api/v1/participants/:kpj/bills': { ok: 201, participant: true, call: () => ({ body: { months: 1 } }) },
   'GET /api/v1/participants/:kpj/bills': { ok: 200, participant: true, call: () => ({}) },
@@ -143,6 +144,17 @@ const CASES: Record<string, RouteCase> = {
   },
   'GET /api/v1/payment-channels': { ok: 200, call: () => ({}) },
   'PUT /api/v1/partners/:partnerId/payment-channel': { ok: 200, call: () => ({ params: { partnerId: 8010 }, body: { channel: 'bca' } }) },
+  // Membership cards (src/card): a card is issued first where the call needs one.
+  'POST /api/v1/participants/:kpj/cards': { ok: 201, participant: true, call: () => ({ body: {} }) },
+  'GET /api/v1/participants/:kpj/card': { ok: 200, participant: true, call: async (_c, p) => (await asAdmin('POST', `/api/v1/participants/${p.kpj}/cards`, {}), {}) },
+  'GET /api/v1/participants/:kpj/card/pdf': { ok: 200, participant: true, call: async (_c, p) => (await asAdmin('POST', `/api/v1/participants/${p.kpj}/cards`, {}), {}) },
+  'POST /api/v1/participants/:kpj/card/revoke': {
+    ok: 200,
+    participant: true,
+    call: async (_c, p) => (await asAdmin('POST', `/api/v1/participants/${p.kpj}/cards`, {}), { body: { reason: 'lost' } }),
+  },
+  // Public: anyone holding a card's QR code checks it.
+  'GET /api/v1/cards/verify/:token': { ok: 200, call: async (_c, p) => ({ params: { token: (await asAdmin('POST', `/api/v1/participants/${p.kpj}/cards`, {})).token as string } }) },
 }
 
 function userCaller(label: string, session: RoleSession, actor: Partial<Actor>): Caller {

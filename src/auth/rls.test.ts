@@ -108,23 +108,24 @@ test('the NIK index answers for the whole registry, so a duplicate registered el
 })
 
 test('the application role cannot change or delete the audit trail; the owner cannot either', async () => {
-  await withActor(app, SYSTEM_ACTOR, async (tx) => {
-    const [b] = await tx`SELECT * FROM jamsos_audit_begin()`
-    await tx`INSERT INTO audit_event (id, at, actor_kind, actor_name, action, entity_type, prev_hash, hash)
-             VALUES (${b!.next_id}, ${b!.at}, 'system', 'test', 'test.event', 'test', ${b!.prev_hash}, ${'a'.repeat(64)})`
-  })
+  // The app role appends raw events; the database stamps id and time, whatever it sent (migration 0014).
+  const [e] = await withActor(app, SYSTEM_ACTOR, (tx) =>
+    tx<{ id: number; at: Date }[]>`INSERT INTO audit_event (id, at, actor_kind, actor_name, action, entity_type)
+                                  VALUES (99, '2001-01-01', 'system', 'test', 'test.event', 'test') RETURNING id, at`)
+  assert.notEqual(e!.id, 99)
+  assert.ok(e!.at.getTime() > Date.parse('2020-01-01'))
   await assert.rejects(withActor(app, actor('admin'), (tx) => tx`UPDATE audit_event SET action = 'x'`), (e) => sqlState(e) === '42501')
   await assert.rejects(withActor(app, actor('admin'), (tx) => tx`DELETE FROM audit_event`), (e) => sqlState(e) === '42501')
   await assert.rejects(db.sql`UPDATE audit_event SET action = 'x'`, /append-only/)
   await assert.rejects(db.sql`DELETE FROM audit_event`, /append-only/)
   await assert.rejects(db.sql`TRUNCATE audit_event`, /append-only/)
-  // An insert that does not extend the head is refused: the chain cannot fork.
+  // The chain is the owner's: the app role can neither add a link nor move the head.
   await assert.rejects(
-    withActor(app, SYSTEM_ACTOR, (tx) =>
-      tx`INSERT INTO audit_event (id, at, actor_kind, actor_name, action, entity_type, prev_hash, hash)
-         VALUES (99, now(), 'system', 'test', 'test.event', 'test', ${'0'.repeat(64)}, ${'b'.repeat(64)})`),
-    /does not extend the chain head/,
+    withActor(app, SYSTEM_ACTOR, (tx) => tx`INSERT INTO audit_link (event_id, kind, prev_hash, hash) VALUES (${e!.id}, 'event', ${'0'.repeat(64)}, ${'b'.repeat(64)})`),
+    (err) => sqlState(err) === '42501',
   )
+  await assert.rejects(withActor(app, SYSTEM_ACTOR, (tx) => tx`UPDATE audit_chain_head SET last_id = 0`), (err) => sqlState(err) === '42501')
+  await assert.rejects(db.sql`TRUNCATE audit_link`, /append-only/)
 })
 
 // The policies' own shape, on a literal query. The statements the app actually prepares, planned

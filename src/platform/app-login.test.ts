@@ -66,7 +66,7 @@ test('RESET ROLE and SET ROLE NONE keep jamsos_app; SET ROLE and SET SESSION AUT
 })
 
 test('the audit trail cannot be changed, cut or unchained by the app role', async () => {
-  for (const s of ['UPDATE audit_event SET actor_name = $$x$$', 'DELETE FROM audit_event', 'TRUNCATE audit_event', 'UPDATE audit_head SET last_id = 0',
+  for (const s of ['UPDATE audit_event SET actor_name = $$x$$', 'DELETE FROM audit_event', 'TRUNCATE audit_event', 'UPDATE audit_chain_head SET last_id = 0', 'INSERT INTO audit_link VALUES (1, $$gap$$, repeat($$0$$, 64), repeat($$0$$, 64))',
     'ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only', 'DROP TRIGGER audit_event_append_only ON audit_event']) {
     assert.equal(await refused(s), '42501', s)
   }
@@ -75,7 +75,7 @@ test('the audit trail cannot be changed, cut or unchained by the app role', asyn
 test('no DDL: tables cannot be dropped, altered or created, policies and row-level security stay', async () => {
   for (const s of ['DROP TABLE participant', 'ALTER TABLE participant DISABLE ROW LEVEL SECURITY', 'ALTER TABLE payment ADD COLUMN x int',
     'DROP POLICY participant_read ON participant', 'CREATE TABLE public.mine (x int)', 'CREATE FUNCTION public.f() RETURNS int LANGUAGE sql RETURN 1',
-    'CREATE EXTENSION IF NOT EXISTS dblink', 'CREATE SCHEMA mine', 'ALTER FUNCTION jamsos_audit_begin() OWNER TO jamsos_app']) {
+    'CREATE EXTENSION IF NOT EXISTS dblink', 'CREATE SCHEMA mine', 'ALTER FUNCTION jamsos_audit_stamp() OWNER TO jamsos_app']) {
     assert.equal(await refused(s), '42501', s)
   }
 })
@@ -106,6 +106,8 @@ const EXPECTED_RIGHTS: Record<string, string> = {
   agent_territory: 'SELECT',
   app_user: 'SELECT INSERT UPDATE(disabled_at,failed_attempts,locked_until,password_changed_at,password_hash)',
   audit_event: 'SELECT INSERT',
+  // migrations/0014_audit_chain_builder.sql: each event's chain link is read with it (scoped like the event).
+  audit_link: 'SELECT',
   auth_failure: 'SELECT INSERT DELETE',
   auth_known_address: 'SELECT INSERT DELETE UPDATE(last_success_at)',
   auth_session: 'SELECT INSERT DELETE UPDATE(revoked_at)',
@@ -115,10 +117,16 @@ const EXPECTED_RIGHTS: Record<string, string> = {
   channel: 'SELECT',
   contribution_rate: 'SELECT',
   coverage_month: 'SELECT INSERT',
+  // migrations/0016_coverage_facts.sql: each payment's outcome and status periods, append-only.
+  coverage_outcome: 'SELECT INSERT',
+  coverage_period: 'SELECT INSERT',
   district: 'SELECT',
   ecosystem: 'SELECT',
   heir: 'SELECT INSERT UPDATE(removed_at)',
   idempotency_key: 'SELECT INSERT UPDATE DELETE',
+  // migrations/0021_membership_card.sql: cards are issued and revoked once; verifications tallied.
+  membership_card: 'SELECT INSERT UPDATE(revoke_reason,revoked_at,revoked_by,revoked_by_name)',
+  membership_card_check: 'SELECT INSERT UPDATE(checks,last_checked_at)',
   nik_index: 'SELECT INSERT',
   occupation: 'SELECT',
   // migrations/0013_jobs_outbox.sql: requests enqueue outbox events.
@@ -126,6 +134,8 @@ const EXPECTED_RIGHTS: Record<string, string> = {
   partner_key: 'SELECT INSERT UPDATE(expires_at,replaced_by,revoked_at)',
   partner_payment_channel: 'SELECT INSERT UPDATE(bound_at,bound_by,channel)',
   participant: 'SELECT INSERT UPDATE(address,branch_code,district_code,monthly_income,occupation,phone,programs,province_code,regency_code,version,village_code)',
+  // migrations/0016_coverage_facts.sql: the dated history of a member's attributes, append-only.
+  participant_attribute: 'SELECT INSERT',
   participant_change: 'SELECT INSERT',
   payment: 'SELECT INSERT',
   payment_channel: 'SELECT',
@@ -159,14 +169,14 @@ test('jamsos_app holds exactly the rights requests need, table by table', async 
     SELECT c.relname AS s FROM pg_class c WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace
       AND (has_sequence_privilege('jamsos_app', c.oid, 'USAGE') OR has_sequence_privilege('jamsos_app', c.oid, 'UPDATE'))`
   assert.deepEqual(sequences.map((r) => r.s), ['participant_id_seq'])
-  // Functions that run with their owner's rights: only the audit chain's (0007); the trigger
-  // function cannot be called outside its trigger.
+  // Functions that run with their owner's rights: none the app role may call. The audit stamp
+  // (0014, the one SECURITY DEFINER function) runs only as audit_event's trigger.
   const definers = await db.sql<{ f: string }[]>`
     SELECT p.proname AS f FROM pg_proc p
     WHERE p.prosecdef AND has_function_privilege('jamsos_app', p.oid, 'EXECUTE')
       AND p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
     ORDER BY 1`
-  assert.deepEqual(definers.map((r) => r.f), ['jamsos_audit_begin', 'jamsos_audit_link'])
+  assert.deepEqual(definers.map((r) => r.f), [])
 })
 
 test('openMigrated with DATABASE_URL alone gives jamsos_app its login and serves requests on it', async () => {

@@ -27,6 +27,11 @@ export interface Config {
   nikKey: string | undefined
   /** 32-byte key for the NIK blind index (HMAC-SHA256, base64); generated into dataDir when unset. */
   nikIndexKey: string | undefined
+  /**
+   * 32-byte key (base64) of the audit chain's HMAC-SHA256 links (JAMSOS_AUDIT_KEY); when unset,
+   * derived from the instance secret (JAMSOS_AUTH_KEY or <dataDir>/auth-keys.json): src/audit/key.ts.
+   */
+  auditKey: string | undefined
   /** Branch office configuration file (regencies merged into one Kantor Cabang). */
   branchesFile: string
   /** LOG_LEVEL; unset means the command's own default (info for the server, warn for the CLI). */
@@ -67,6 +72,14 @@ export interface Config {
    */
   duplicateProbeLimit: number
   duplicateProbeWindowMinutes: number
+  /**
+   * The address the public reaches this server at, e.g. https://jamsos.example.go.id
+   * (JAMSOS_PUBLIC_URL): the QR code of a membership card holds <publicUrl>/verify/<token>. Unset,
+   * the address the issuing request came to is used (fine on one host; set it behind a proxy).
+   */
+  publicUrl: string | undefined
+  /** Card verifications per minute per address, page and API together (JAMSOS_CARD_VERIFY_RATE_LIMIT, default 60). */
+  cardVerifyRateLimit: number
 }
 
 // fileURLToPath, not URL.pathname: a path with a space or non-ASCII letters stays a real path.
@@ -121,6 +134,20 @@ function trustProxy(value: string | undefined): false | number | string[] {
   return list
 }
 
+function publicUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new ConfigError(`JAMSOS_PUBLIC_URL must be an absolute http(s) address such as https://jamsos.example.go.id, got "${value}"`)
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username) {
+    throw new ConfigError(`JAMSOS_PUBLIC_URL must be an http(s) address without query, fragment or credentials, got "${value}"`)
+  }
+  return url.toString().replace(/\/+$/, '')
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: int('PORT', env.PORT, 3000),
@@ -132,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoParticipants: int('JAMSOS_DEMO_PARTICIPANTS', env.JAMSOS_DEMO_PARTICIPANTS, 20_000),
     nikKey: env.JAMSOS_NIK_KEY || undefined,
     nikIndexKey: env.JAMSOS_NIK_INDEX_KEY || undefined,
+    auditKey: env.JAMSOS_AUDIT_KEY || undefined,
     branchesFile: path.resolve(env.JAMSOS_BRANCHES_FILE || path.join(root, 'config', 'branches.json')),
     logLevel: logLevel(env.LOG_LEVEL),
     trustProxy: trustProxy(env.JAMSOS_TRUST_PROXY),
@@ -143,5 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     paymentSettlementDays: int('JAMSOS_PAYMENT_SETTLEMENT_DAYS', env.JAMSOS_PAYMENT_SETTLEMENT_DAYS, 7),
     duplicateProbeLimit: int('JAMSOS_DUPLICATE_PROBE_LIMIT', env.JAMSOS_DUPLICATE_PROBE_LIMIT, 20),
     duplicateProbeWindowMinutes: int('JAMSOS_DUPLICATE_PROBE_WINDOW_MINUTES', env.JAMSOS_DUPLICATE_PROBE_WINDOW_MINUTES, 60),
+    publicUrl: publicUrl(env.JAMSOS_PUBLIC_URL),
+    cardVerifyRateLimit: int('JAMSOS_CARD_VERIFY_RATE_LIMIT', env.JAMSOS_CARD_VERIFY_RATE_LIMIT, 60),
   }
 }

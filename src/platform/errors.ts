@@ -84,6 +84,8 @@ export const PlatformErrors = defineErrors({
   TOO_LONG: { status: 400, id: 'Terlalu panjang', en: 'Is too long' },
   OUT_OF_RANGE: { status: 400, id: 'Di luar rentang yang diizinkan', en: 'Is out of the allowed range' },
   UNKNOWN_FIELD: { status: 400, id: 'Kolom tidak dikenal', en: 'Is not a known field' },
+  // Every list pages the same way (src/platform/cursor.ts): a cursor it did not hand out is this.
+  CURSOR_INVALID: { status: 400, id: 'Penanda halaman tidak valid', en: 'Not a valid page cursor' },
   MALFORMED_JSON: { status: 400, id: 'Isi permintaan bukan JSON yang sah', en: 'The request body is not valid JSON' },
   // A lone UTF-16 surrogate (JSON's "\ud800" without its pair): PostgreSQL would store U+FFFD instead,
   // so what was checked, hashed into the audit chain and stored would differ (issue 12, item 7).

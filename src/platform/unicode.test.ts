@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { testApp, type TestApp } from '../../test/app.ts'
 import { as, type RoleSession } from '../../test/auth.ts'
 import { registration } from '../../test/fixtures.ts'
-import { verifyAuditChain } from '../audit/index.ts'
+import { chainedAndVerified } from '../../test/audit.ts'
 import { AppError } from './errors.ts'
 import { refuseIllFormedText } from './http.ts'
 import { illFormedTextPaths } from './unicode.ts'
@@ -42,7 +42,7 @@ function assertRefused(res: { statusCode: number; body: string; json(): unknown 
 }
 
 async function assertChainIntact() {
-  const verdict = await verifyAuditChain(t.db.sql)
+  const verdict = await chainedAndVerified(t.db.sql)
   assert.equal(verdict.ok, true, JSON.stringify(verdict))
 }
 

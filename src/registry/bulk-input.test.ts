@@ -12,7 +12,7 @@ import { loadConfig } from '../platform/config.ts'
 import { testDatabase, type TestDatabase } from '../../test/db.ts'
 import { registration } from '../../test/fixtures.ts'
 import { TEST_NIK_INDEX_KEY, TEST_NIK_KEY } from '../../test/app.ts'
-import { verifyAuditChain } from '../audit/index.ts'
+import { chainedAndVerified } from '../../test/audit.ts'
 import { createRegistryDeps, readNdjson, registerBulk, type BulkRejection, type RegistryDeps } from './index.ts'
 
 let db: TestDatabase
@@ -93,6 +93,6 @@ test('attack: bulk rows with a lone surrogate in a text, a program or a key are 
   assert.equal(await count(), before + 1)
   const [stored] = await db.sql<{ full_name: string }[]>`SELECT full_name FROM participant ORDER BY id DESC LIMIT 1`
   assert.equal(stored!.full_name, 'Ñoman 😀 Baik')
-  const verdict = await verifyAuditChain(db.sql)
+  const verdict = await chainedAndVerified(db.sql)
   assert.equal(verdict.ok, true, JSON.stringify(verdict))
 })

@@ -37,7 +37,6 @@ export const RegistryErrors = defineErrors({
   PARTICIPANT_NOT_FOUND: { status: 404, id: 'Peserta tidak ditemukan', en: 'No such participant' },
   HEIR_NOT_FOUND: { status: 404, id: 'Ahli waris tidak ditemukan', en: 'No such heir' },
   VERSION_CONFLICT: { status: 409, id: 'Data sudah diubah orang lain, muat ulang lalu coba lagi', en: 'The record was changed by someone else; reload and try again' },
-  CURSOR_INVALID: { status: 400, id: 'Penanda halaman tidak valid', en: 'Not a valid page cursor' },
 
   // Bulk import (bulk.ts).
   BULK_HEIRS_NOT_TAKEN: {

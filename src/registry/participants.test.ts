@@ -22,7 +22,7 @@ import {
   type RegistryDeps,
 } from './index.ts'
 import { kpjFromId } from './kpj.ts'
-import { verifyAuditChain } from '../audit/index.ts'
+import { chainedAndVerified } from '../../test/audit.ts'
 
 let db: TestDatabase
 let deps: RegistryDeps
@@ -323,7 +323,7 @@ test('each bulk batch is audited in its own transaction: its KPJ range and count
     { entity_id: `${k(5)}..${k(5)}`, changes: { after: { inserted: 1, duplicates: 0 } } },
   ].sort((a, b) => (a.entity_id < b.entity_id ? -1 : 1))
   assert.deepEqual((await bulkEvents(from)).map((e) => ({ ...e })), expected)
-  assert.equal((await verifyAuditChain(db.sql)).ok, true)
+  assert.equal((await chainedAndVerified(db.sql)).ok, true)
 })
 
 test('a bulk load that fails part-way leaves each committed batch with its audit record, and nothing of the rest', async () => {
@@ -371,7 +371,7 @@ test('three batches at once, each with a twin of the batch before: NIK claims an
     assert.equal(events.reduce((n, e) => n + e.changes.after.inserted, 0), 61)
     assert.equal(events.reduce((n, e) => n + e.changes.after.duplicates, 0), 19)
   }
-  assert.equal((await verifyAuditChain(db.sql)).ok, true)
+  assert.equal((await chainedAndVerified(db.sql)).ok, true)
 })
 
 test('registerBulk refuses a batch size that is not a positive integer, before reading a row', async () => {
