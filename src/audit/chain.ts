@@ -93,7 +93,7 @@ export function auditValue(value: unknown, depth = 0): unknown {
  * The changed fields of a record: before and after of each field whose value differs. A creation
  * (no before) keeps every field of after; a removal every field of before.
  */
-export function diffChanges(before: Record<string, unknown> | null | undefined, after: Record<string, unknown> | null | undefined): AuditChanges | null {
+export function diffChanges(before: object | null | undefined, after: object | null | undefined): AuditChanges | null {
   const b = before ? (auditValue(before) as Record<string, unknown>) : undefined
   const a = after ? (auditValue(after) as Record<string, unknown>) : undefined
   if (!b && !a) return null

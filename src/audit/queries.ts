@@ -1,24 +1,14 @@
 // All SQL of the audit trail.
 import { inTransaction, type Db, type Tx } from '../platform/db.ts'
+import type { AuditChainHeadRow, AuditEventRow as AuditEventTable, AuditLegacyLinkRow, AuditLinkRow } from '../platform/db-types.ts'
 import type { AuditChanges } from './chain.ts'
-import type { LinkKind } from './links.ts'
 
-/** An event as stored, with its chain link's hash when the builder has reached it. */
-export interface AuditEventRow {
-  id: number
-  at: Date
-  actor_kind: string
-  actor_user_id: number | null
-  actor_partner_id: number | null
-  actor_name: string
-  actor_role: string | null
-  ip: string | null
-  action: string
-  entity_type: string
-  entity_id: string | null
-  branch_code: string | null
-  changes: AuditChanges | null
-}
+/**
+ * An event as stored: the generated audit_event row (src/platform/db-types.ts), its jsonb `changes`
+ * narrowed to what recordAudit writes there (chain.ts diffChanges: before and after of the fields
+ * that changed).
+ */
+export type AuditEventRow = Omit<AuditEventTable, 'changes'> & { changes: AuditChanges | null }
 
 /** What a module records; id and time are stamped by the database (migration 0014). */
 export type NewAuditEvent = Omit<AuditEventRow, 'id' | 'at'>
@@ -93,15 +83,8 @@ export const listEvents = (db: Db, f: AuditFilter): Promise<(AuditEventRow & { h
 
 // ---- The chain (owner only) ----
 
-export interface ChainHeadRow {
-  last_id: number
-  last_hash: string
-  settled_id: number
-  watermark_id: number | null
-  /** xid8 as text */
-  watermark_xmax: string | null
-  built_at: Date | null
-}
+/** The chain's head: audit_chain_head (generated) without its singleton key; watermark_xmax is xid8 as text. */
+export type ChainHeadRow = Omit<AuditChainHeadRow, 'singleton'>
 
 export const chainHead = async (db: Db): Promise<ChainHeadRow> =>
   (await db<ChainHeadRow[]>`
@@ -139,12 +122,8 @@ export interface CanonicalRow {
 export const eventsAfter = (db: Db, afterId: number, limit: number): Promise<CanonicalRow[]> =>
   db<CanonicalRow[]>`SELECT e.id, ${canonicalEvent(db)} AS canonical FROM audit_event e WHERE e.id > ${afterId} ORDER BY e.id LIMIT ${limit}`
 
-export interface NewLink {
-  event_id: number
-  kind: LinkKind
-  prev_hash: string
-  hash: string
-}
+/** A link as written and read back: audit_link's row (generated). */
+export type NewLink = AuditLinkRow
 
 export const insertLinks = async (tx: Tx, links: NewLink[]): Promise<void> => {
   if (links.length === 0) return
@@ -156,7 +135,7 @@ export const insertLinks = async (tx: Tx, links: NewLink[]): Promise<void> => {
 
 export const updateChainHead = (
   tx: Tx,
-  h: { last_id: number; last_hash: string; settled_id: number; watermark_id: number | null; watermark_xmax: string | null },
+  h: Omit<ChainHeadRow, 'built_at'>,
 ) =>
   tx`
     UPDATE audit_chain_head
@@ -182,18 +161,11 @@ export const eventsInRange = (db: Db, lo: number, hi: number): Promise<VerifyEve
     FROM audit_event e LEFT JOIN audit_legacy_link g ON g.event_id = e.id
     WHERE e.id >= ${lo} AND e.id < ${hi} ORDER BY e.id`
 
-export interface LinkRow {
-  event_id: number
-  kind: LinkKind
-  prev_hash: string
-  hash: string
-}
+export const linksInRange = (db: Db, lo: number, hi: number): Promise<AuditLinkRow[]> =>
+  db<AuditLinkRow[]>`SELECT event_id, kind, prev_hash, hash FROM audit_link WHERE event_id >= ${lo} AND event_id < ${hi} ORDER BY event_id`
 
-export const linksInRange = (db: Db, lo: number, hi: number): Promise<LinkRow[]> =>
-  db<LinkRow[]>`SELECT event_id, kind, prev_hash, hash FROM audit_link WHERE event_id >= ${lo} AND event_id < ${hi} ORDER BY event_id`
-
-export const legacyLinksInRange = (db: Db, lo: number, hi: number): Promise<{ event_id: number; prev_hash: string; hash: string }[]> =>
-  db<{ event_id: number; prev_hash: string; hash: string }[]>`
+export const legacyLinksInRange = (db: Db, lo: number, hi: number): Promise<AuditLegacyLinkRow[]> =>
+  db<AuditLegacyLinkRow[]>`
     SELECT event_id, prev_hash, hash FROM audit_legacy_link WHERE event_id >= ${lo} AND event_id < ${hi} ORDER BY event_id`
 
 /** The highest id anything of the trail uses: events, links, old links. */

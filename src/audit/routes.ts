@@ -9,35 +9,7 @@ import { PageOf, PageQuery } from '../platform/schemas.ts'
 import { AuditErrors as E } from './errors.ts'
 import { listEvents } from './queries.ts'
 import { eventView } from './trail.ts'
-
-const Changes = Type.Union([
-  Type.Null(),
-  Type.Object({
-    before: Type.Optional(Type.Object({}, { additionalProperties: true })),
-    after: Type.Optional(Type.Object({}, { additionalProperties: true })),
-  }),
-])
-
-export const AuditEvent = Type.Object({
-  id: Type.Integer({ description: 'Increasing with the time recorded; an id a rolled-back change drew is skipped' }),
-  at: Type.String({ format: 'date-time' }),
-  actor: Type.Object({
-    kind: Type.String({ description: 'user, partner_key, system or anonymous' }),
-    userId: Type.Union([Type.Integer(), Type.Null()]),
-    partnerId: Type.Union([Type.Integer(), Type.Null()]),
-    name: Type.String(),
-    role: Type.Union([Type.String(), Type.Null()]),
-    ip: Type.Union([Type.String(), Type.Null()]),
-  }),
-  action: Type.String({ description: 'e.g. participant.register, user.disable, participant.nik_reveal' }),
-  entityType: Type.String(),
-  entityId: Type.Union([Type.String(), Type.Null()]),
-  branchCode: Type.Union([Type.String(), Type.Null()]),
-  changes: Changes,
-  hash: Type.Union([Type.String(), Type.Null()], {
-    description: 'The chain link (HMAC-SHA256) joining this event to the one before it; null until the chain builder has reached it (seconds after the change)',
-  }),
-})
+import { AuditEvent } from './views.ts'
 
 const AuditQuery = PageQuery({
   entityType: Type.Optional(Type.String({ maxLength: 60 })),

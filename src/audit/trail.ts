@@ -1,8 +1,9 @@
-// Recording to the audit trail, and an event as the API shows it.
+// Recording to the audit trail, and an event as the API shows it (views.ts AuditEvent).
 import type { Actor } from '../platform/actor.ts'
 import type { Db } from '../platform/db.ts'
 import { diffChanges } from './chain.ts'
 import * as q from './queries.ts'
+import type { AuditEventView } from './views.ts'
 
 export interface AuditInput {
   /** What happened, as `noun.verb`: participant.register, user.disable, participant.nik_reveal … */
@@ -19,8 +20,9 @@ export interface AuditInput {
 
 function branchOf(input: AuditInput): string | null {
   if (input.branchCode !== undefined) return input.branchCode
-  for (const r of [input.after, input.before] as (Record<string, unknown> | null | undefined)[]) {
-    const b = r?.branch_code ?? r?.branchCode
+  for (const r of [input.after, input.before]) {
+    if (!r) continue
+    const b = ('branch_code' in r ? r.branch_code : undefined) ?? ('branchCode' in r ? r.branchCode : undefined)
     if (typeof b === 'string') return b
   }
   return null
@@ -44,22 +46,9 @@ export async function recordAudit(db: Db, actor: Actor, input: AuditInput): Prom
     entity_type: input.entityType,
     entity_id: input.entityId === undefined || input.entityId === null ? null : String(input.entityId),
     branch_code: branchOf(input),
-    changes: diffChanges(input.before as Record<string, unknown> | null | undefined, input.after as Record<string, unknown> | null | undefined),
+    changes: diffChanges(input.before, input.after),
   })
   return { id }
-}
-
-export interface AuditEventView {
-  id: number
-  at: string
-  actor: { kind: string; userId: number | null; partnerId: number | null; name: string; role: string | null; ip: string | null }
-  action: string
-  entityType: string
-  entityId: string | null
-  branchCode: string | null
-  changes: q.AuditEventRow['changes']
-  /** The event's chain link (HMAC-SHA256), null until the builder has reached it. */
-  hash: string | null
 }
 
 export function eventView(e: q.AuditEventRow & { hash: string | null }): AuditEventView {

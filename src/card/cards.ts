@@ -4,11 +4,12 @@
 // (token.ts), so nothing secret is stored. What the card shows (name, KPJ, programs, coverage
 // status today) is read when it is shown, never copied onto the card row: a card reflects the
 // member as they are, and a printed one says the date its status was read.
+import type { Static } from 'typebox'
 import { ANONYMOUS_ACTOR, withActor, type Actor } from '../platform/actor.ts'
 import type { Db, Tx } from '../platform/db.ts'
 import { AppError } from '../platform/errors.ts'
-import { addDays, jakartaDate, type IsoDate, type YearMonth } from '../platform/dates.ts'
-import { idFromKpj, participantIdForKpj } from '../registry/index.ts'
+import { addDays, jakartaDate } from '../platform/dates.ts'
+import { idFromKpj, memberForCard, type CardMember } from '../registry/index.ts'
 import { coverageReport } from '../coverage/index.ts'
 import { loadPrograms } from '../programs/index.ts'
 import { recordAudit } from '../audit/index.ts'
@@ -16,49 +17,18 @@ import { CardErrors as E } from './errors.ts'
 import { maskName } from './mask.ts'
 import { readCardToken, signCardToken } from './token.ts'
 import * as q from './queries.ts'
+import type { CardCoverage, CardProgram, CardView, VerifiedCardView } from './views.ts'
 
-/** Why a card was revoked: 'replaced' is set by issuing a new card; the others are given. */
-export const REVOKE_REASONS = ['lost', 'stolen', 'damaged', 'data_changed', 'other'] as const
-export type RevokeReason = (typeof REVOKE_REASONS)[number] | 'replaced'
+/** Why a card was revoked: membership_card.revoke_reason's CHECK list (generated row type). */
+export type RevokeReason = NonNullable<q.CardRow['revoke_reason']>
+/** The reasons a caller may give; 'replaced' is set by issuing a new card. */
+export const REVOKE_REASONS = ['lost', 'stolen', 'damaged', 'data_changed', 'other'] as const satisfies readonly Exclude<RevokeReason, 'replaced'>[]
 
-export type CoverageState = 'active' | 'grace' | 'lapsed' | 'unpaid'
+/** What a signed-in caller sees of a card (views.ts CardView), the issue time as an instant; no verify URL or QR code yet. */
+export type CardFacts = Omit<CardView, 'issuedAt' | 'verifyUrl' | 'qrSvg'> & { issuedAt: Date }
 
-/** Coverage as a card shows it: the status on one Jakarta date and the dates that explain it. */
-export interface CardCoverage {
-  date: IsoDate
-  status: CoverageState
-  paidThrough: YearMonth | null
-  graceUntil: IsoDate | null
-  lapsedOn: IsoDate | null
-}
-
-export interface CardProgram {
-  code: string
-  nameId: string
-  nameEn: string
-}
-
-/** What a signed-in caller sees of a card. */
-export interface CardFacts {
-  cardId: number
-  kpj: string
-  fullName: string
-  programs: CardProgram[]
-  coverage: CardCoverage
-  issuedAt: Date
-  issuedBy: string
-  token: string
-}
-
-/** What anyone holding the QR code learns: the name masked, no NIK, no address, no birth date. */
-export interface VerifiedCard {
-  cardId: number
-  kpj: string
-  maskedName: string
-  programs: CardProgram[]
-  coverage: CardCoverage
-  issuedOn: IsoDate
-}
+/** What anyone holding the QR code learns (views.ts VerifiedCardView): the name masked, no NIK, no address, no birth date. */
+export type VerifiedCard = Omit<Static<typeof VerifiedCardView>, 'valid'>
 
 export interface CardContext {
   db: Db
@@ -83,17 +53,17 @@ async function coverageToday(tx: Tx, participantId: number, c: Pick<CardContext,
   return { date: r.date, status: r.status, paidThrough: r.paidThrough, graceUntil: r.graceUntil, lapsedOn: r.lapsedOn }
 }
 
-async function factsOf(tx: Tx, c: CardContext, p: { id: number; row: { kpj: string; full_name: string; programs: string[] } }, card: q.CardRow): Promise<CardFacts> {
-  const [programs, coverage] = await Promise.all([programsOf(tx, p.row.programs), coverageToday(tx, p.id, c)])
+async function factsOf(tx: Tx, c: CardContext, p: CardMember, card: q.CardRow): Promise<CardFacts> {
+  const [programs, coverage] = await Promise.all([programsOf(tx, p.programs), coverageToday(tx, p.id, c)])
   return {
     cardId: card.id,
-    kpj: p.row.kpj,
-    fullName: p.row.full_name,
+    kpj: p.kpj,
+    fullName: p.fullName,
     programs,
     coverage,
     issuedAt: card.issued_at,
     issuedBy: card.issued_by_name,
-    token: signCardToken(c.key, { cardId: card.id, kpj: p.row.kpj, issuedAt: card.issued_at }),
+    token: signCardToken(c.key, { cardId: card.id, kpj: p.kpj, issuedAt: card.issued_at }),
   }
 }
 
@@ -104,7 +74,7 @@ const auditCard = (card: q.CardRow, kpj: string) => ({
   ...(card.revoked_at ? { revokedAt: card.revoked_at.toISOString(), reason: card.revoke_reason } : {}),
 })
 
-async function revokeLive(tx: Tx, c: CardContext, p: { id: number; branchCode: string; row: { kpj: string } }, live: q.CardRow, reason: RevokeReason): Promise<q.CardRow> {
+async function revokeLive(tx: Tx, c: CardContext, p: CardMember, live: q.CardRow, reason: RevokeReason): Promise<q.CardRow> {
   const revoked = await q.revokeCard(tx, {
     participantId: p.id,
     cardId: live.id,
@@ -115,14 +85,14 @@ async function revokeLive(tx: Tx, c: CardContext, p: { id: number; branchCode: s
   })
   // The participant's row is locked (FOR UPDATE) for the whole transaction, so the live card
   // cannot have been revoked by someone else between reading and revoking it.
-  if (!revoked) throw new Error(`card ${live.id} of ${p.row.kpj} was revoked meanwhile despite the participant lock`)
+  if (!revoked) throw new Error(`card ${live.id} of ${p.kpj} was revoked meanwhile despite the participant lock`)
   await recordAudit(tx, c.actor, {
     action: 'card.revoke',
     entityType: 'membership_card',
     entityId: revoked.id,
     branchCode: p.branchCode,
-    before: auditCard(live, p.row.kpj),
-    after: auditCard(revoked, p.row.kpj),
+    before: auditCard(live, p.kpj),
+    after: auditCard(revoked, p.kpj),
   })
   return revoked
 }
@@ -137,7 +107,7 @@ export async function issueCard(c: CardContext, kpj: string, opts: { previousRea
   return withActor(c.db, c.actor, async (tx) => {
     // The participant's row lock keeps two issues for one member in line (the second replaces the
     // first's card); membership_card_live_idx backs it up in the database.
-    const p = await participantIdForKpj(tx, kpj, { forUpdate: true })
+    const p = await memberForCard(tx, kpj, { lock: true })
     const live = await q.liveCard(tx, p.id)
     const replaced = live ? await revokeLive(tx, c, p, live, opts.previousReason ?? 'replaced') : null
     const card = await q.insertCard(tx, { participantId: p.id, issuedAt: wholeSecond(c.now), issuedBy: c.actor.userId, issuedByName: c.actor.name })
@@ -156,7 +126,7 @@ export interface CardChecks {
 /** The participant's valid card, as a signed-in caller in scope sees it; CARD_NOT_ISSUED when none. */
 export async function currentCard(c: CardContext, kpj: string): Promise<CardFacts & { checks: CardChecks }> {
   return withActor(c.db, c.actor, async (tx) => {
-    const p = await participantIdForKpj(tx, kpj)
+    const p = await memberForCard(tx, kpj)
     const card = await q.liveCard(tx, p.id)
     if (!card) throw AppError.field(E.CARD_NOT_ISSUED, 'kpj', `${kpj} has no card that is not revoked; issue one`)
     const [facts, checks] = await Promise.all([factsOf(tx, c, p, card), q.checksOf(tx, p.id, card.id, addDays(jakartaDate(c.now), -29))])
@@ -173,7 +143,7 @@ export async function currentCard(c: CardContext, kpj: string): Promise<CardFact
 /** Revokes the participant's valid card (CARD_NOT_ISSUED when there is none). Audited. */
 export async function revokeCard(c: CardContext, kpj: string, reason: RevokeReason): Promise<{ cardId: number; kpj: string; revokedAt: Date; reason: string }> {
   return withActor(c.db, c.actor, async (tx) => {
-    const p = await participantIdForKpj(tx, kpj, { forUpdate: true })
+    const p = await memberForCard(tx, kpj, { lock: true })
     const live = await q.liveCard(tx, p.id)
     if (!live) throw AppError.field(E.CARD_NOT_ISSUED, 'kpj', `${kpj} has no card that is not revoked`)
     const revoked = await revokeLive(tx, c, p, live, reason)
@@ -226,9 +196,9 @@ export async function verifyCard(c: Omit<CardContext, 'actor'> & { ip: string | 
         details: { kpj: claims.kpj, revokedOn: jakartaDate(card.revoked_at), reason: card.revoke_reason },
       })
     }
-    const p = await participantIdForKpj(tx, claims.kpj)
-    const [programs, coverage] = await Promise.all([programsOf(tx, p.row.programs), coverageToday(tx, p.id, c)])
-    return { cardId: card.id, kpj: p.row.kpj, maskedName: maskName(p.row.full_name), programs, coverage, issuedOn: jakartaDate(card.issued_at) }
+    const p = await memberForCard(tx, claims.kpj)
+    const [programs, coverage] = await Promise.all([programsOf(tx, p.programs), coverageToday(tx, p.id, c)])
+    return { cardId: card.id, kpj: p.kpj, maskedName: maskName(p.fullName), programs, coverage, issuedOn: jakartaDate(card.issued_at) }
   })
 }
 

@@ -67,7 +67,7 @@ function words(lang: CardLang) {
       ? 'Only what confirms the card is shown; the NIK and other personal data never are (UU 27/2022).'
       : 'Hanya data untuk memastikan kartu yang ditampilkan; NIK dan data pribadi lain tidak pernah ditampilkan (UU 27/2022).',
     other: en ? 'Bahasa Indonesia' : 'English',
-    otherLang: (en ? 'id' : 'en') as CardLang,
+    otherLang: (en ? 'id' : 'en') satisfies CardLang,
   }
 }
 

@@ -37,7 +37,7 @@ export async function cardsOf(db: Db, participantId: number): Promise<CardRow[]>
 /** Sets a live card's revocation, once; undefined when it was revoked meanwhile. */
 export async function revokeCard(
   db: Db,
-  c: { participantId: number; cardId: number; at: Date; by: number | null; byName: string; reason: string },
+  c: { participantId: number; cardId: number; at: Date; by: number | null; byName: string; reason: NonNullable<CardRow['revoke_reason']> },
 ): Promise<CardRow | undefined> {
   const [row] = await db<CardRow[]>`
     UPDATE membership_card

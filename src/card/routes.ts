@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { App, AppContext } from '../platform/http.ts'
 import { RETRY_AFTER_S, toAppError } from '../platform/http.ts'
 import { AppError, PlatformErrors } from '../platform/errors.ts'
-import { ErrorResponse, IsoDateString, StringEnum } from '../platform/schemas.ts'
+import { ErrorResponse, StringEnum } from '../platform/schemas.ts'
 import type { Role } from '../platform/actor.ts'
 import { countVerification, currentCard, issueCard, revokeCard, verifyCard, REVOKE_REASONS, type CardContext, type CardFacts } from './cards.ts'
 import { CardErrors as E } from './errors.ts'
@@ -17,6 +17,7 @@ import { cardPdf } from './pdf.ts'
 import { qrSvg, verifyUrl } from './qr.ts'
 import { cardLang, cardText } from './text.ts'
 import { cardTokenKey } from './token.ts'
+import { CurrentCardView, IssuedCardView, RevokedCardView, VerifiedCardView } from './views.ts'
 
 /** Who issues and revokes cards: staff in scope, an agent for its members, a member for themself. */
 const CARD_WRITERS: readonly Role[] = ['admin', 'branch_officer', 'agent', 'participant']
@@ -25,50 +26,6 @@ const Kpj = Type.String({ pattern: '^[0-9]{11}$', description: 'Membership numbe
 const KpjParams = Type.Object({ kpj: Kpj })
 const LangQuery = Type.Object({ lang: Type.Optional(StringEnum(['id', 'en'], { description: 'Language of the card (default: Accept-Language, else Indonesian)' })) }, { additionalProperties: false })
 const RevokeReason = StringEnum([...REVOKE_REASONS])
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()])
-
-const Program = Type.Object({ code: Type.String(), nameId: Type.String(), nameEn: Type.String() })
-const Coverage = Type.Object({
-  date: Type.String({ description: 'The Asia/Jakarta date the status is for (today)' }),
-  status: StringEnum(['active', 'grace', 'lapsed', 'unpaid']),
-  paidThrough: Nullable(Type.String()),
-  graceUntil: Nullable(Type.String()),
-  lapsedOn: Nullable(Type.String()),
-})
-
-const cardFields = {
-  cardId: Type.Integer(),
-  kpj: Type.String(),
-  fullName: Type.String(),
-  programs: Type.Array(Program),
-  coverage: Coverage,
-  issuedAt: Type.String({ format: 'date-time' }),
-  issuedBy: Type.String(),
-  token: Type.String({ description: 'The signed card token the QR code holds (no NIK in it)' }),
-  verifyUrl: Type.String({ description: 'The public verification page of this card: what the QR code holds' }),
-  qrSvg: Type.String({ description: 'The QR code holding verifyUrl, as an SVG document' }),
-}
-const IssuedCard = Type.Object({
-  ...cardFields,
-  replaced: Type.Union([Type.Object({ cardId: Type.Integer(), reason: Type.String() }), Type.Null()], { description: 'The card this one replaces, now revoked' }),
-})
-const CurrentCard = Type.Object({
-  ...cardFields,
-  checks: Type.Object({
-    last30Days: Type.Integer({ description: 'Public verifications of this card in the last 30 Jakarta days' }),
-    lastCheckedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  }),
-})
-const RevokedCard = Type.Object({ cardId: Type.Integer(), kpj: Type.String(), revokedAt: Type.String({ format: 'date-time' }), reason: Type.String() })
-const VerifiedCardView = Type.Object({
-  valid: Type.Literal(true),
-  cardId: Type.Integer(),
-  kpj: Type.String(),
-  maskedName: Type.String({ description: 'Each word keeps its first letter: S*** R*****' }),
-  programs: Type.Array(Program),
-  coverage: Coverage,
-  issuedOn: IsoDateString,
-})
 
 type Limiter = (req: FastifyRequest) => Promise<{ isAllowed: true } | { isAllowed: false; ttlInSeconds: number; isExceeded: boolean }>
 
@@ -84,7 +41,7 @@ function cardRuntime(app: App): CardRuntime {
   let r = runtimes.get(app.ctx)
   if (!r) {
     r = {
-      limiter: app.createRateLimit({ timeWindow: 60_000, max: app.ctx.config.cardVerifyRateLimit, ipv6Subnet: 64 }) as Limiter,
+      limiter: app.createRateLimit({ timeWindow: 60_000, max: app.ctx.config.cardVerifyRateLimit, ipv6Subnet: 64 }),
     }
     runtimes.set(app.ctx, r)
   }
@@ -138,7 +95,7 @@ async function count(app: App, req: FastifyRequest, token: string): Promise<void
 
 export async function cardRoutes(app: App): Promise<void> {
   const tags = ['cards']
-  const langOf = (req: FastifyRequest) => cardLang((req.query as { lang?: string } | undefined)?.lang, req.headers['accept-language'])
+  const langOf = (req: { query: Static<typeof LangQuery>; headers: FastifyRequest['headers'] }) => cardLang(req.query.lang, req.headers['accept-language'])
 
   app.post('/participants/:kpj/cards', {
     schema: {
@@ -148,13 +105,13 @@ export async function cardRoutes(app: App): Promise<void> {
       params: KpjParams,
       querystring: LangQuery,
       body: Type.Object({ previousReason: Type.Optional(RevokeReason) }, { additionalProperties: false }),
-      response: { 201: IssuedCard },
+      response: { 201: IssuedCardView },
     },
     config: { access: { roles: CARD_WRITERS } },
   }, async (req, reply) => {
-    const { kpj } = req.params as Static<typeof KpjParams>
-    const body = req.body as { previousReason?: (typeof REVOKE_REASONS)[number] }
-    const card = await issueCard(context(app, req), kpj, body.previousReason ? { previousReason: body.previousReason } : {})
+    const { kpj } = req.params
+    const { previousReason } = req.body
+    const card = await issueCard(context(app, req), kpj, previousReason ? { previousReason } : {})
     return reply.code(201).send(await withQr(app, req, card, langOf(req)))
   })
 
@@ -165,11 +122,11 @@ export async function cardRoutes(app: App): Promise<void> {
       summary: "The member's valid card: name, KPJ, programs, today's coverage status, token, verify URL and QR code",
       params: KpjParams,
       querystring: LangQuery,
-      response: { 200: CurrentCard },
+      response: { 200: CurrentCardView },
     },
     config: { access: { roles: 'any-authenticated' } },
   }, async (req) => {
-    const { kpj } = req.params as Static<typeof KpjParams>
+    const { kpj } = req.params
     const card = await currentCard(context(app, req), kpj)
     return { ...(await withQr(app, req, card, langOf(req))), checks: { last30Days: card.checks.last30Days, lastCheckedAt: card.checks.lastCheckedAt?.toISOString() ?? null } }
   })
@@ -181,11 +138,12 @@ export async function cardRoutes(app: App): Promise<void> {
       summary: "The member's valid card as a PDF of ID-1 size (85.6 × 54 mm) with its QR code",
       params: KpjParams,
       querystring: LangQuery,
-      response: { 200: { description: 'The card (application/pdf)', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } } },
+      // The bytes go out as they are: a Buffer, documented in OpenAPI as a binary string.
+      response: { 200: { description: 'The card (application/pdf)', content: { 'application/pdf': { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) } } } },
     },
     config: { access: { roles: 'any-authenticated' } },
   }, async (req, reply) => {
-    const { kpj } = req.params as Static<typeof KpjParams>
+    const { kpj } = req.params
     const lang = langOf(req)
     const card = await currentCard(context(app, req), kpj)
     const pdf = await cardPdf(card, verifyUrl(publicBase(app, req), card.token), lang)
@@ -193,8 +151,7 @@ export async function cardRoutes(app: App): Promise<void> {
       .type('application/pdf')
       .header('content-disposition', `inline; filename="kartu-${card.kpj}.pdf"`)
       .header('cache-control', 'private, no-store')
-      // A Buffer goes out as it is (the schema's string type is for the OpenAPI document).
-      .send(pdf as unknown as string)
+      .send(pdf)
   })
 
   app.post('/participants/:kpj/card/revoke', {
@@ -204,12 +161,11 @@ export async function cardRoutes(app: App): Promise<void> {
       summary: "Revoke the member's valid card (lost, stolen, damaged …): its QR code stops verifying at once",
       params: KpjParams,
       body: Type.Object({ reason: RevokeReason }, { additionalProperties: false }),
-      response: { 200: RevokedCard },
+      response: { 200: RevokedCardView },
     },
     config: { access: { roles: CARD_WRITERS } },
   }, async (req) => {
-    const { kpj } = req.params as Static<typeof KpjParams>
-    const revoked = await revokeCard(context(app, req), kpj, (req.body as { reason: (typeof REVOKE_REASONS)[number] }).reason)
+    const revoked = await revokeCard(context(app, req), req.params.kpj, req.body.reason)
     return { ...revoked, revokedAt: revoked.revokedAt.toISOString() }
   })
 
@@ -225,7 +181,7 @@ export async function cardRoutes(app: App): Promise<void> {
     config: { access: { public: true } },
     onRequest: async (req, reply) => limitVerification(app, req, reply),
   }, async (req) => {
-    const { token } = req.params as Static<typeof TokenParams>
+    const { token } = req.params
     try {
       return { valid: true as const, ...(await verifyCard({ db: app.ctx.db, key: tokenKey(app.ctx), graceMonths: app.ctx.config.graceMonths, now: app.ctx.now(), ip: req.ip }, token)) }
     } finally {
@@ -251,8 +207,8 @@ export async function cardPages(app: App): Promise<void> {
   const Params = Type.Object({ token: Type.String({ maxLength: 200 }) })
   const Query = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 20 })) })
   app.get('/verify/:token', { schema: { hide: true, params: Params, querystring: Query } }, async (req, reply) => {
-    const { token } = req.params as Static<typeof Params>
-    const lang = cardLang((req.query as Static<typeof Query>).lang, req.headers['accept-language'])
+    const { token } = req.params
+    const lang = cardLang(req.query.lang, req.headers['accept-language'])
     const now = app.ctx.now()
     let outcome: PageOutcome
     let status = 200

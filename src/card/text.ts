@@ -1,6 +1,6 @@
 // The words of the card and of its verification page, in Indonesian (the default) and English.
 // Pure. Dates through Intl in Asia/Jakarta.
-import type { CoverageState } from './cards.ts'
+import type { CoverageState } from '../coverage/index.ts'
 
 export type CardLang = 'id' | 'en'
 

@@ -3,11 +3,11 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { ANONYMOUS_ACTOR, withActor, type Actor, type Role } from '../platform/actor.ts'
-import { createPool, type Sql } from '../platform/db.ts'
+import { createPool, type Sql, type Tx } from '../platform/db.ts'
 import { AppError } from '../platform/errors.ts'
 import { testDatabase, type TestDatabase } from '../../test/db.ts'
 import { seedParticipant, type SeededParticipant } from '../../test/auth.ts'
-import { memberForBilling, membersForBilling } from './index.ts'
+import { memberForBilling, memberForCard, membersForBilling, participantIdForKpj } from './index.ts'
 
 let db: TestDatabase
 let app: Sql
@@ -77,6 +77,31 @@ test('lock holds the member’s row until the transaction ends: a second bill or
       assert.deepEqual((await owner`SELECT id FROM participant WHERE id = ${ojek.id} FOR UPDATE NOWAIT`).map((r) => r.id), [ojek.id])
     })
     assert.deepEqual((await owner`SELECT id FROM participant WHERE id = ${blitar.id} FOR UPDATE NOWAIT`).map((r) => r.id), [blitar.id])
+  } finally {
+    await owner.end({ timeout: 5 })
+  }
+})
+
+// What the card module learns of a member (issue 13 §5: it used to read `.row` of the raw
+// participant row that participantIdForKpj handed out): the name and programs a card prints, and
+// the branch its audit events belong to.
+test('a member for a card holds the name, programs and branch a card needs, nothing more; the id lookup only id and branch', async () => {
+  const m = await withActor(app, admin, (tx) => memberForCard(tx, ojek.kpj))
+  assert.deepEqual(m, { id: ojek.id, kpj: ojek.kpj, branchCode: 'KC3505', fullName: `Peserta ${ojek.id}`, programs: ['JKK', 'JKM', 'JHT'] })
+  assert.deepEqual(await withActor(app, admin, (tx) => participantIdForKpj(tx, malang.kpj)), { id: malang.id, branchCode: 'KC3573' })
+  for (const lookup of [(tx: Tx) => memberForCard(tx, malang.kpj), (tx: Tx) => participantIdForKpj(tx, malang.kpj)]) {
+    const refused = await withActor(app, officerBlitar, lookup).catch((e: unknown) => e)
+    assert.ok(refused instanceof AppError)
+    assert.equal(refused.code, 'PARTICIPANT_NOT_FOUND')
+    assert.deepEqual(refused.fields.map((f) => f.path), ['kpj'])
+  }
+  const owner = createPool(db.url, { max: 1 })
+  try {
+    await withActor(app, officerBlitar, async (tx) => {
+      await memberForCard(tx, blitar.kpj, { lock: true })
+      const blocked = await owner`SELECT id FROM participant WHERE id = ${blitar.id} FOR UPDATE NOWAIT`.then(() => 'locked by nobody', (e: { code?: string }) => e.code)
+      assert.equal(blocked, '55P03')
+    })
   } finally {
     await owner.end({ timeout: 5 })
   }

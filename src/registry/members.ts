@@ -42,11 +42,37 @@ const member = (r: q.BillingMemberRow): BillingMember => ({
  */
 export async function memberForBilling(tx: Tx, kpj: string, opts: { lock?: boolean } = {}): Promise<BillingMember> {
   const row = await q.findBillingMember(tx, idFromKpj(kpj), opts)
-  if (!row) throw new AppError(R.PARTICIPANT_NOT_FOUND, { fields: [{ path: 'kpj', code: R.PARTICIPANT_NOT_FOUND, reason: `no participant ${kpj}` }] })
+  if (!row) throw notFound(kpj)
   return member(row)
 }
+
+const notFound = (kpj: string) => new AppError(R.PARTICIPANT_NOT_FOUND, { fields: [{ path: 'kpj', code: R.PARTICIPANT_NOT_FOUND, reason: `no participant ${kpj}` }] })
 
 /** Members by id (payment codes carry the id) within the caller's scope; unknown ids are left out. */
 export async function membersForBilling(tx: Tx, ids: number[], opts: { lock?: boolean } = {}): Promise<BillingMember[]> {
   return (await q.findBillingMembers(tx, ids, opts)).map(member)
+}
+
+/**
+ * A member as the membership card shows them (src/card): the name and programs printed on the
+ * card, and the branch its audit events belong to. Nothing else of the row (no NIK, no address,
+ * no birth date) leaves the registry for a card.
+ */
+export interface CardMember {
+  id: number
+  kpj: string
+  branchCode: string
+  fullName: string
+  /** Program codes (JKK, JKM, …), as registered. */
+  programs: string[]
+}
+
+/**
+ * The member a KPJ names, within the caller's scope (404 on `kpj` otherwise, like one that does not
+ * exist); `lock` takes the member's row lock, which keeps that member's card changes in line.
+ */
+export async function memberForCard(tx: Tx, kpj: string, opts: { lock?: boolean } = {}): Promise<CardMember> {
+  const r = await q.findCardMember(tx, idFromKpj(kpj), opts)
+  if (!r) throw notFound(kpj)
+  return { id: r.id, kpj: r.kpj, branchCode: r.branch_code, fullName: r.full_name, programs: r.programs }
 }

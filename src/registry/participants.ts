@@ -308,10 +308,14 @@ export async function getParticipant(c: ReadContext, kpj: string, opts: { reveal
   })
 }
 
-/** Resolves a KPJ to the participant id within the actor's scope (for other modules' routes). */
-export async function participantIdForKpj(tx: Tx, kpj: string, opts: { forUpdate?: boolean } = {}): Promise<{ id: number; branchCode: string; row: q.ParticipantRow }> {
+/**
+ * Resolves a KPJ to the participant id within the actor's scope (for other modules' routes). The
+ * id and branch only: no module outside the registry sees the raw row (issue 13 §4/§5); one that
+ * needs more asks for a narrow member (members.ts: memberForBilling, memberForCard).
+ */
+export async function participantIdForKpj(tx: Tx, kpj: string, opts: { forUpdate?: boolean } = {}): Promise<{ id: number; branchCode: string }> {
   const row = await requireParticipant(tx, kpj, opts)
-  return { id: row.id, branchCode: row.branch_code, row }
+  return { id: row.id, branchCode: row.branch_code }
 }
 
 /**
