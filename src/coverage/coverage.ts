@@ -8,18 +8,17 @@ import {
   creditPayment,
   DEFAULT_COVERAGE_POLICY,
   paidMonthsKnownOn,
-  type CoverageChange,
   type CoveragePolicy,
   type CoverageState,
-  type CoverageStatus,
   type PaidMonth,
 } from './status.ts'
 import { CoverageErrors } from './errors.ts'
 import * as q from './queries.ts'
+import type { CoverageReportView } from './views.ts'
 
 /** The months credited to a participant, each with the payment holding it and when Jamsos knew of it. */
 export async function paidMonthsOf(db: Db, participantId: number): Promise<PaidMonth[]> {
-  return (await q.paidMonths(db, participantId)).map((r) => ({ period: r.period, knownAt: r.known_at, paymentId: r.payment_id }))
+  return (await q.paidMonths(db, participantId)).map((r) => ({ period: r.period, knownAt: r.known_at, paymentId: r.payment_id, billedPeriod: r.billed_period }))
 }
 
 /** A payment as the posting path hands it to coverage. */
@@ -79,7 +78,7 @@ export async function recordPayments(db: Db, payments: PaymentForCoverage[], pol
     held.set(p.paymentId, outcome.credited.map((c) => c.period))
     const paidThrough = [...state.months].sort().at(-1)!
     outcomes.push({ participantId: p.participantId, seq: state.seq, paymentId: p.paymentId, knownAt: p.knownAt, graceMonths: policy.graceMonths, paidThrough })
-    for (const s of outcome.periods) periods.push({ participantId: p.participantId, seq: state.seq, from: s.from, to: s.to, status: s.status, knownAt: p.knownAt })
+    for (const s of outcome.periods) periods.push({ participant_id: p.participantId, seq: state.seq, valid_from: s.from, valid_to: s.to, status: s.status, known_at: p.knownAt })
   }
   await q.insertFacts(db, credits, outcomes, periods)
   return held
@@ -91,19 +90,17 @@ export async function monthsHeldBy(db: Db, keys: { participantId: number; paymen
   return new Map((await q.monthsHeld(db, keys)).map((r) => [r.payment_id, r.periods]))
 }
 
-export interface CoverageReport extends CoverageStatus {
-  date: IsoDate
-  history: CoverageChange[]
-  paidMonths: YearMonth[]
-}
+/** A member's coverage on a date: status, history and paid months (views.ts CoverageReportView). */
+export type CoverageReport = CoverageReportView
 
 /**
  * Status, history and paid months of a participant on a date (payments made after it are ignored):
  * the rule of status.ts over the stored months, which explains the stored periods (the property
  * test holds the two equal).
  */
-export async function coverageReport(db: Db, participantId: number, on: IsoDate, policy: CoveragePolicy): Promise<CoverageReport> {
-  const paid = await paidMonthsOf(db, participantId)
+export async function coverageReport(db: Db, participantId: number, on: IsoDate, policy: CoveragePolicy, read?: PaidMonth[]): Promise<CoverageReport> {
+  // `read`: the months already read in this transaction (the route explains from the same read).
+  const paid = read ?? (await paidMonthsOf(db, participantId))
   const { status, history } = coverageAt(paid, on, policy)
   return { date: on, ...status, history, paidMonths: paidMonthsKnownOn(paid, on).map((p) => p.period) }
 }
@@ -131,7 +128,7 @@ export async function storedStatuses(db: Db, keys: { participantId: number; date
   if (!keys.length) return []
   for (const k of keys) requireDate(k.date)
   const rows = await q.statusesAt(db, keys.map((k) => ({ participantId: k.participantId, date: k.date, knownBy: knownBy(k.date, k.knownAt) })))
-  return rows.map((r) => (r.status ?? 'unpaid') as CoverageState)
+  return rows.map((r): CoverageState => r.status ?? 'unpaid')
 }
 
 export interface MemberCountQuery {
@@ -145,11 +142,8 @@ export interface MemberCountQuery {
   villageCode?: string
 }
 
-export interface MemberCounts {
-  active: number
-  grace: number
-  lapsed: number
-}
+/** Members counted by stored status (coverage_period.status's CHECK list, through the generated row type). */
+export type MemberCounts = Record<q.StoredStatus, number>
 
 /**
  * Members by coverage status on a date, as known then (or at `knownAt`), optionally in one branch or
@@ -164,7 +158,7 @@ export async function memberCounts(db: Db, query: MemberCountQuery): Promise<Mem
     ? await q.memberCountsIn(db, query.date, by, { ...(query.branchCode !== undefined ? { branchCode: query.branchCode } : {}), ...(query.villageCode !== undefined ? { villageCode: query.villageCode } : {}) })
     : await q.memberCountsAll(db, query.date, by)
   const out: MemberCounts = { active: 0, grace: 0, lapsed: 0 }
-  for (const r of rows) out[r.status as keyof MemberCounts] = r.n
+  for (const r of rows) out[r.status] = r.n
   return out
 }
 

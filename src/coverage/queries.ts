@@ -2,17 +2,22 @@
 // per payment (coverage_outcome) and the status periods it implies (coverage_period). All
 // append-only: rows are inserted by the posting path and never changed.
 import type { Db } from '../platform/db.ts'
+import type { CoveragePeriodRow } from '../platform/db-types.ts'
+
+/** A status a period is stored with (coverage_period's CHECK list, generated): 'unpaid' is never stored. */
+export type StoredStatus = CoveragePeriodRow['status']
 
 export interface PaidMonthRow {
   period: string
   known_at: Date
   payment_id: number
+  billed_period: string
 }
 
-/** Credited months of a participant, as 'YYYY-MM' with the payment holding each and when Jamsos knew of it. */
+/** Credited months of a participant, as 'YYYY-MM' with the payment holding each, when Jamsos knew of it and the month its bill priced. */
 export const paidMonths = (db: Db, participantId: number): Promise<PaidMonthRow[]> =>
   db<PaidMonthRow[]>`
-    SELECT to_char(period, 'YYYY-MM') AS period, known_at, payment_id FROM coverage_month
+    SELECT to_char(period, 'YYYY-MM') AS period, known_at, payment_id, to_char(billed_period, 'YYYY-MM') AS billed_period FROM coverage_month
     WHERE participant_id = ${participantId} ORDER BY period`
 
 export interface CoverageStateRow {
@@ -52,14 +57,8 @@ export interface OutcomeRow {
   paidThrough: string
 }
 
-export interface PeriodRow {
-  participantId: number
-  seq: number
-  from: string
-  to: string | null
-  status: string
-  knownAt: Date
-}
+/** A status period to insert: coverage_period's row (generated) without its generated range. */
+export type PeriodRow = Omit<CoveragePeriodRow, 'valid'>
 
 /**
  * Appends the outcome of payments: credited months, one outcome each, and their status periods.
@@ -89,8 +88,8 @@ export async function insertFacts(db: Db, credits: CreditRow[], outcomes: Outcom
   if (periods.length) {
     await db`
       INSERT INTO coverage_period (participant_id, seq, valid_from, valid_to, status, known_at)
-      SELECT * FROM unnest(${periods.map((p) => p.participantId)}::int8[], ${periods.map((p) => p.seq)}::int4[], ${periods.map((p) => p.from)}::date[],
-                           ${periods.map((p) => p.to)}::date[], ${periods.map((p) => p.status)}::text[], ${periods.map((p) => iso(p.knownAt))}::timestamptz[])`
+      SELECT * FROM unnest(${periods.map((p) => p.participant_id)}::int8[], ${periods.map((p) => p.seq)}::int4[], ${periods.map((p) => p.valid_from)}::date[],
+                           ${periods.map((p) => p.valid_to)}::date[], ${periods.map((p) => p.status)}::text[], ${periods.map((p) => iso(p.known_at))}::timestamptz[])`
   }
 }
 
@@ -107,8 +106,8 @@ export const monthsHeld = (db: Db, keys: { participantId: number; paymentId: num
  * the member's latest outcome known by then (null: nothing paid by then). `knownBy` must already be
  * at most the end of the date (coverage.ts knownBy): later knowledge never changes a past day.
  */
-export const statusesAt = (db: Db, keys: { participantId: number; date: string; knownBy: Date }[]): Promise<{ i: number; status: string | null }[]> =>
-  db<{ i: number; status: string | null }[]>`
+export const statusesAt = (db: Db, keys: { participantId: number; date: string; knownBy: Date }[]): Promise<{ i: number; status: StoredStatus | null }[]> =>
+  db<{ i: number; status: StoredStatus | null }[]>`
     SELECT k.i::int4 AS i, s.status
     FROM unnest(${keys.map((k) => k.participantId)}::int8[], ${keys.map((k) => k.date)}::date[], ${keys.map((k) => k.knownBy.toISOString())}::timestamptz[])
       WITH ORDINALITY AS k(participant_id, d, at, i)
@@ -119,7 +118,7 @@ export const statusesAt = (db: Db, keys: { participantId: number; date: string; 
     ORDER BY k.i`
 
 export interface MemberCountRow {
-  status: string
+  status: StoredStatus
   n: number
 }
 

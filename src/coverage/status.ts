@@ -52,6 +52,8 @@ export interface PaidMonth {
    * stay two payments). Without it, the months of one instant are one payment.
    */
   paymentId?: number
+  /** The month the bill priced, when it differs or is known (coverage_month.billed_period): credit after a lapse moves it. */
+  billedPeriod?: YearMonth
 }
 
 export interface CoveragePolicy {

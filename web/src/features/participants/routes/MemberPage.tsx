@@ -12,6 +12,10 @@ import { Layout } from '../../../components/Layout.tsx'
 import { revealNik, useCoverage, useParticipant, type Participant } from '../api/participants.ts'
 import type { MessageKey } from '../../../i18n/messages.ts'
 import { isMessageKey } from '../../../i18n/translate.ts'
+import { CoverageTimeline } from '../../coverage/Timeline.tsx'
+import { BillsSection, PaymentsSection } from '../../bills/BillsSection.tsx'
+import { Heirs } from '../components/Heirs.tsx'
+import { History } from '../components/History.tsx'
 
 export function MemberPage() {
   const { params } = useRoute()
@@ -73,6 +77,9 @@ function Card({ me, p }: { me: Me; p: Participant }) {
       <p class="subtitle">
         {t('participant.kpj')} <span class="mono">{p.kpj}</span>
       </p>
+      <p>
+        <a href={`/members/${p.kpj}/card`}>{t('card.open')}</a>
+      </p>
 
       <section aria-labelledby="coverage-title" class="panel">
         <h2 id="coverage-title">{t('participant.coverage')}</h2>
@@ -84,6 +91,8 @@ function Card({ me, p }: { me: Me; p: Participant }) {
           </p>
         )}
       </section>
+
+      <CoverageTimeline kpj={p.kpj} />
 
       <section aria-labelledby="identity-title" class="panel">
         <h2 id="identity-title">{t('participant.identity')}</h2>
@@ -145,20 +154,10 @@ function Card({ me, p }: { me: Me; p: Participant }) {
         </dl>
       </section>
 
-      <section aria-labelledby="heirs-title" class="panel">
-        <h2 id="heirs-title">{t('participant.heirs')}</h2>
-        {p.heirs.length === 0 ? (
-          <p>{t('participant.noHeirs')}</p>
-        ) : (
-          <ul class="plain">
-            {p.heirs.map((h) => (
-              <li key={h.id}>
-                {h.fullName} ({h.relationship}){h.birthDate ? `, ${date(h.birthDate)}` : ''}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <BillsSection me={me} kpj={p.kpj} />
+      <PaymentsSection kpj={p.kpj} />
+      <Heirs me={me} p={p} />
+      <History kpj={p.kpj} />
     </>
   )
 }
