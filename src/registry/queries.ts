@@ -301,6 +301,21 @@ export async function loadCodeLists(db: Db): Promise<CodeLists> {
   }
 }
 
+/** The coded lists a registration form offers, with their names, in a stable order. */
+export async function listRegistrationCodes(db: Db): Promise<{
+  occupations: { code: string; nameId: string; nameEn: string; group: string }[]
+  ecosystems: { code: string; nameId: string; nameEn: string }[]
+  channels: { code: string; nameId: string; nameEn: string }[]
+}> {
+  const [occupations, ecosystems, channels] = await Promise.all([
+    db<{ code: string; nameId: string; nameEn: string; group: string }[]>`
+      SELECT code, name_id AS "nameId", name_en AS "nameEn", grp AS "group" FROM occupation ORDER BY name_id`,
+    db<{ code: string; nameId: string; nameEn: string }[]>`SELECT code, name_id AS "nameId", name_en AS "nameEn" FROM ecosystem ORDER BY code`,
+    db<{ code: string; nameId: string; nameEn: string }[]>`SELECT code, name_id AS "nameId", name_en AS "nameEn" FROM channel ORDER BY code`,
+  ])
+  return { occupations: [...occupations], ecosystems: [...ecosystems], channels: [...channels] }
+}
+
 export const countParticipants = async (db: Db): Promise<number> =>
   (await db<{ n: number }[]>`SELECT count(*)::int8 AS n FROM participant`)[0]!.n
 
@@ -345,6 +360,17 @@ export const findBillingMembers = async (db: Db, ids: number[], opts: { lock?: b
           SELECT p.id, p.kpj, p.branch_code, p.segment, p.monthly_income, p.programs, p.funding,
                  coalesce((SELECT o.grp FROM occupation o WHERE o.code = p.occupation), 'general') AS occupation_group
           FROM participant p WHERE p.id = ANY(${ids}::int8[])`
+
+// Members for the membership card (members.ts) ------------------------------------------------------
+
+/** The columns a card shows of a member, and the branch its audit events belong to. */
+export type CardMemberRow = Pick<ParticipantRow, 'id' | 'kpj' | 'branch_code' | 'full_name' | 'programs'>
+
+/** One member by id, locked FOR UPDATE when asked (one card change at a time per member). */
+export const findCardMember = async (db: Db, id: number, opts: { lock?: boolean } = {}): Promise<CardMemberRow | undefined> =>
+  opts.lock
+    ? (await db<CardMemberRow[]>`SELECT id, kpj, branch_code, full_name, programs FROM participant WHERE id = ${id} FOR UPDATE`)[0]
+    : (await db<CardMemberRow[]>`SELECT id, kpj, branch_code, full_name, programs FROM participant WHERE id = ${id}`)[0]
 
 /** What the participant.registered events of participants just written say (src/registry/events.ts). */
 export const registeredEventFacts = (db: Db, participantIds: number[]) => db<{

@@ -210,3 +210,16 @@ test('the OpenAPI document lists the contract routes', async () => {
   const docs = await t.app.inject({ method: 'GET', url: '/api/docs' })
   assert.ok([200, 302].includes(docs.statusCode))
 })
+
+test('GET /api/v1/registration-codes lists the occupations with their discount group, the ecosystems and the channels', async () => {
+  const res = await get('/api/v1/registration-codes')
+  assert.equal(res.statusCode, 200, res.body)
+  const body = res.json() as { occupations: { code: string; nameId: string; nameEn: string; group: string }[]; ecosystems: { code: string }[]; channels: { code: string }[] }
+  assert.equal(body.occupations.length, 17)
+  assert.deepEqual(body.occupations.find((o) => o.code === 'ojek'), { code: 'ojek', nameId: 'Pengemudi ojek', nameEn: 'Motorcycle taxi driver', group: 'transport' })
+  assert.deepEqual(body.occupations.filter((o) => o.group === 'transport').map((o) => o.code).sort(), ['driver', 'kurir', 'ojek'])
+  assert.deepEqual(body.ecosystems.map((e) => e.code), ['desa', 'e-commerce', 'pasar', 'pekerja_rentan', 'ukm'])
+  assert.ok(body.channels.some((c) => c.code === 'branch'))
+  const anonymous = await t.app.inject({ method: 'GET', url: '/api/v1/registration-codes' })
+  assert.equal(anonymous.statusCode, 401)
+})

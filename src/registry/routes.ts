@@ -5,7 +5,9 @@ import type { App, AppContext } from '../platform/http.ts'
 import { IsoDateString, PageOf, PageQuery, StringEnum } from '../platform/schemas.ts'
 import type { RegistryDeps } from './participants.ts'
 import * as participants from './participants.ts'
-import { Change, HeirView, ParticipantView, SearchItem } from './views.ts'
+import { Change, HeirView, ParticipantView, RegistrationCodes, SearchItem } from './views.ts'
+import { withActor } from '../platform/actor.ts'
+import { listRegistrationCodes } from './queries.ts'
 import { HEIR_RELATIONSHIPS, HEIR_TEXT_LIMITS, TEXT_LIMITS as MAX } from './registration.ts'
 
 const Kpj = Type.String({ pattern: '^[0-9]{11}$', description: 'Membership number (KPJ): 11 digits, the last a check digit' })
@@ -88,6 +90,13 @@ export async function participantRoutes(app: App): Promise<void> {
     schema: { tags, operationId: 'registerParticipant', summary: 'Register an informal worker (BPU) and issue a KPJ', body: NewParticipant, response: { 201: ParticipantView } },
     config: { access: { roles: [...STAFF_WRITE], write: true } },
   }, async (req, reply) => reply.code(201).send(await participants.registerParticipant(write(req), req.body)))
+
+  // The coded lists the registration form offers (occupation with its PP 50/2025 discount group,
+  // ecosystem, channel): reference data, the same rows checkRegistration accepts.
+  app.get('/registration-codes', {
+    schema: { tags, operationId: 'listRegistrationCodes', summary: 'Occupations (with discount group), ecosystems and channels a registration may name', response: { 200: RegistrationCodes } },
+    config: { access: { roles: 'any-authenticated' } },
+  }, async (req) => withActor(app.ctx.db, req.actor, (tx) => listRegistrationCodes(tx)))
 
   app.get('/participants', {
     schema: {

@@ -66,3 +66,18 @@ export const Change = Type.Object({
   after: JsonObject(),
 })
 export type ChangeView = Static<typeof Change>
+
+/** A coded list entry (occupation, ecosystem, channel) with its names in both languages. */
+const CodeName = Type.Object({ code: Type.String(), nameId: Type.String(), nameEn: Type.String() })
+
+export const RegistrationCodes = Type.Object({
+  occupations: Type.Array(
+    Type.Object({
+      ...CodeName.properties,
+      group: Type.String({ description: "Discount group of contribution_rate conditions: 'general' or 'transport' (PP 50/2025)" }),
+    }),
+  ),
+  ecosystems: Type.Array(CodeName),
+  channels: Type.Array(CodeName),
+})
+export type RegistrationCodes = Static<typeof RegistrationCodes>

@@ -50,6 +50,10 @@ export class ApiError extends Error {
     readonly code: string,
     readonly apiMessage: string,
     readonly retryAfterSeconds: number | undefined,
+    /** The API's per-field failures (path, code, message in the chosen language), for forms to show beside their fields. */
+    readonly fields: { path: string; code: string; message: string }[] = [],
+    /** Machine-readable facts, e.g. the holder's KPJ of a duplicate NIK. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(`${status} ${code}`)
   }
@@ -66,5 +70,5 @@ export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; respo
   if (r.response.ok) return r.data as T
   const body = r.error as Partial<ApiErrorBody> | undefined
   const retry = Number(r.response.headers.get('retry-after'))
-  throw new ApiError(r.response.status, body?.error?.code ?? `HTTP_${r.response.status}`, body?.error?.message ?? '', Number.isFinite(retry) && retry > 0 ? retry : undefined)
+  throw new ApiError(r.response.status, body?.error?.code ?? `HTTP_${r.response.status}`, body?.error?.message ?? '', Number.isFinite(retry) && retry > 0 ? retry : undefined, body?.error?.fields ?? [], body?.error?.details ?? {})
 }
