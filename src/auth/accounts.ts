@@ -169,7 +169,7 @@ export async function checkCredentials(c: AuthContext, username: string, passwor
 }
 
 /** A counted attempt: its auth_failure row, and the lock its failure would set on (account, address). */
-interface Attempt {
+export interface Attempt {
   id: number
   net: string
   username: string
@@ -183,7 +183,7 @@ const minutesBefore = (now: Date, minutes: number) => new Date(now.getTime() - m
  * it: the address (429 AUTH_THROTTLED), the (account, address) lock (423 AUTH_LOCKED), or the
  * account-wide delay for addresses the account has not signed in from (429 AUTH_ACCOUNT_THROTTLED).
  */
-async function claimAttempt(c: AuthContext, net: string, username: string): Promise<Attempt> {
+export async function claimAttempt(c: AuthContext, net: string, username: string): Promise<Attempt> {
   const s = c.settings
   const now = c.now
   // Counted whatever becomes of the request: a password change sent with an Idempotency-Key runs
@@ -214,7 +214,7 @@ async function claimAttempt(c: AuthContext, net: string, username: string): Prom
 }
 
 /** A counted attempt was wrong: the error to answer, and the lock audited if this attempt set it. */
-async function attemptFailed(c: AuthContext, attempt: Attempt, user: q.UserRow | undefined, ip: string, wrong: AppError = new AppError(E.AUTH_INVALID_CREDENTIALS)): Promise<AppError> {
+export async function attemptFailed(c: AuthContext, attempt: Attempt, user: q.UserRow | undefined, ip: string, wrong: AppError = new AppError(E.AUTH_INVALID_CREDENTIALS)): Promise<AppError> {
   const until = attempt.lockedUntilIfWrong
   if (!until) return wrong
   if (user) {

@@ -57,6 +57,23 @@ export const AuthErrors = defineErrors({
     id: 'Peran ini memerlukan tautan lingkup (cabang, agen, mitra, sponsor atau peserta)',
     en: 'This role needs its scope link (branch, agent, partner, sponsor or participant)',
   },
+  // Member self-service activation (src/auth/activation.ts): one answer whichever of KPJ, NIK,
+  // birth date or mother's maiden name was wrong, so a guess learns nothing about the others.
+  ACTIVATION_FAILED: {
+    status: 400,
+    id: 'Data yang Anda masukkan tidak cocok dengan data kepesertaan kami. Periksa kembali KPJ, NIK, tanggal lahir dan nama ibu kandung',
+    en: 'The details you entered do not match our membership records. Check the KPJ, NIK, birth date and mother’s maiden name',
+  },
+  ACTIVATION_THROTTLED: {
+    status: 429,
+    id: 'Terlalu banyak percobaan aktivasi yang gagal, coba lagi nanti',
+    en: 'Too many failed activation attempts, try again later',
+  },
+  ACCOUNT_ALREADY_ACTIVE: {
+    status: 409,
+    id: 'Akun peserta ini sudah aktif; masuk dengan KPJ dan kata sandi Anda',
+    en: 'This member account is already active; sign in with your KPJ and password',
+  },
   PARTNER_KEY_NOT_FOUND: { status: 404, id: 'Kunci mitra tidak ditemukan', en: 'Partner key not found' },
   PARTNER_KEY_INACTIVE: { status: 409, id: 'Kunci mitra sudah dicabut atau kedaluwarsa', en: 'The partner key is revoked or expired' },
 })

@@ -81,6 +81,15 @@ const CASES: Record<string, RouteCase> = {
   // Identity: public login, the caller's own account.
   'POST /api/v1/auth/login': { ok: 200, call: () => ({ body: { username: loginUser.user.username, password: TEST_PASSWORD } }) },
   'POST /api/v1/auth/token': { ok: 200, call: () => ({ body: { username: loginUser.user.username, password: TEST_PASSWORD } }) },
+  // Member self-service: a member of its own, registered with a NIK the call can prove.
+  'POST /api/v1/auth/activate': {
+    ok: 201,
+    call: async () => {
+      const r = registration()
+      const { kpj } = await asAdmin('POST', '/api/v1/participants', r)
+      return { body: { kpj, nik: r.nik, birthDate: r.birthDate, motherMaidenName: r.motherMaidenName, password: `Matrix-passphrase-${next()}` } }
+    },
+  },
   // A partner key has no session to end.
   'POST /api/v1/auth/logout': { ok: 204, unchanged: (c) => c.actor.kind === 'partner_key', call: () => ({}) },
   'GET /api/v1/auth/me': { ok: 200, call: () => ({}) },
@@ -109,6 +118,7 @@ const CASES: Record<string, RouteCase> = {
   'GET /api/v1/branches/:code': { ok: 200, call: () => ({ params: { code: 'KC3505' } }) },
   'GET /api/v1/programs': { ok: 200, call: () => ({}) },
   'GET /api/v1/rates': { ok: 200, call: () => ({ query: 'date=2025-06-01' }) },
+  'GET /api/v1/registration-codes': { ok: 200, call: () => ({}) },
   // The registry. A registration lands in a village of the caller's own branch.
   'POST /api/v1/participants': {
     ok: 201,

@@ -218,3 +218,7 @@ export async function replaceAgentTerritory(db: Db, agentId: number, villageCode
       await tx`INSERT INTO agent_territory (agent_id, village_code) SELECT ${agentId}, v FROM unnest(${villageCodes}::text[]) AS v ON CONFLICT DO NOTHING`
   })
 }
+
+/** The accounts linked to a participant (member self-service: is one already active?). */
+export const findUsersOfParticipant = (db: Db, participantId: number): Promise<UserRow[]> =>
+  db<UserRow[]>`SELECT * FROM app_user WHERE participant_id = ${participantId} ORDER BY id`

@@ -5,7 +5,9 @@ import type { FastifyReply } from 'fastify'
 import type { App } from '../platform/http.ts'
 import { AppError } from '../platform/errors.ts'
 import { decodeCursor, pageOf } from '../platform/cursor.ts'
-import { ErrorResponse, PageOf, PageQuery } from '../platform/schemas.ts'
+import { ErrorResponse, IsoDateString, PageOf, PageQuery } from '../platform/schemas.ts'
+import { registryDepsOf } from '../registry/index.ts'
+import { activateMember } from './activation.ts'
 import {
   changePassword,
   checkCredentials,
@@ -67,6 +69,42 @@ export async function authRoutes(app: App): Promise<void> {
       const s = await issueSession(c, user, 'cookie', req.ip)
       setSessionCookies(reply, s.token, s.csrfToken!, s.expiresAt)
       return { user: userView(user), csrfToken: s.csrfToken!, expiresAt: s.expiresAt.toISOString() }
+    },
+  )
+
+  app.post(
+    '/auth/activate',
+    {
+      // Public like the login, and like it: no CSRF token (nobody has a session yet), no
+      // Idempotency-Key (its answer is a credential), throttled per address and per KPJ.
+      config: { access: { public: true } },
+      schema: {
+        tags: ['auth'],
+        operationId: 'activateMember',
+        summary: "Member self-service: prove who you are (KPJ, NIK, birth date, mother's maiden name), choose a password, and be signed in",
+        description:
+          'Creates the member account (role participant, username = the KPJ) and opens a browser session as POST /auth/login does. One error, ACTIVATION_FAILED, whichever detail was wrong.',
+        body: Type.Object(
+          {
+            kpj: Type.String({ pattern: '^[0-9]{11}$', description: 'Membership number (KPJ), 11 digits' }),
+            nik: Type.String({ pattern: '^[0-9]{16}$', description: 'NIK, 16 digits' }),
+            birthDate: IsoDateString,
+            motherMaidenName: Type.String({ minLength: 1, maxLength: 150, description: "Mother's maiden name (nama ibu kandung)" }),
+            password: Password,
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ user: User, csrfToken: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }),
+        },
+      },
+    },
+    async (req, reply) => {
+      const c = rt.context()
+      const user = await activateMember(c, registryDepsOf(app.ctx).vault, req.body, req.ip).catch((e) => retryAfter(reply, e))
+      const s = await issueSession(c, user, 'cookie', req.ip)
+      setSessionCookies(reply, s.token, s.csrfToken!, s.expiresAt)
+      return reply.code(201).send({ user: userView(user), csrfToken: s.csrfToken!, expiresAt: s.expiresAt.toISOString() })
     },
   )
 

@@ -101,6 +101,9 @@ export function SignInPage() {
             {busy ? t('signIn.submitting') : t('signIn.submit')}
           </button>
         </form>
+        <p>
+          <a href="/activate">{t('signIn.activate')}</a>
+        </p>
       </div>
     </Layout>
   )
