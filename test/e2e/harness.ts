@@ -53,7 +53,7 @@ export async function newPage(browser: Browser, baseUrl: string, width: 360 | 12
   const problems: string[] = []
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (400|401|404|423|429)/.test(m.text())) problems.push(`console: ${m.text()}`)
+    if (m.type() === 'error' && !/status of (400|401|404|409|423|429)/.test(m.text())) problems.push(`console: ${m.text()}`)
   })
   ;(page as Page & { problems: string[] }).problems = problems
   return { context, page }

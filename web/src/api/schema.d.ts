@@ -23,6 +23,13 @@ export interface paths {
      */
     get: operations["listAuditEvents"];
   };
+  "/api/v1/auth/activate": {
+    /**
+     * Member self-service: prove who you are (KPJ, NIK, birth date, mother's maiden name), choose a password, and be signed in
+     * @description Creates the member account (role participant, username = the KPJ) and opens a browser session as POST /auth/login does. One error, ACTIVATION_FAILED, whichever detail was wrong.
+     */
+    post: operations["activateMember"];
+  };
   "/api/v1/auth/login": {
     /** Browser login: sets an httpOnly session cookie; echo csrfToken in X-CSRF-Token on every change */
     post: operations["login"];
@@ -161,7 +168,7 @@ export interface paths {
   };
   "/api/v1/participants/{kpj}/coverage": {
     /**
-     * Coverage status on a date (default today, Asia/Jakarta): active, grace, lapsed or unpaid, with history
+     * Coverage status on a date (default today, Asia/Jakarta): active, grace, lapsed or unpaid, with history; explain=true says why, month by month
      * @description Access: any signed-in caller.
      *
      * Access: any signed-in caller.
@@ -294,6 +301,15 @@ export interface paths {
      * Access: any signed-in caller.
      */
     get: operations["searchRegions"];
+  };
+  "/api/v1/registration-codes": {
+    /**
+     * Occupations (with discount group), ecosystems and channels a registration may name
+     * @description Access: any signed-in caller.
+     *
+     * Access: any signed-in caller.
+     */
+    get: operations["listRegistrationCodes"];
   };
   "/api/v1/users": {
     /**
@@ -630,6 +646,221 @@ export interface operations {
               })[];
             /** @description Pass as cursor for the next page; null on the last page */
             nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Error */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      401: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      403: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      404: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      409: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      422: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      429: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      500: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  /**
+   * Member self-service: prove who you are (KPJ, NIK, birth date, mother's maiden name), choose a password, and be signed in
+   * @description Creates the member account (role participant, username = the KPJ) and opens a browser session as POST /auth/login does. One error, ACTIVATION_FAILED, whichever detail was wrong.
+   */
+  activateMember: {
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @description YYYY-MM-DD */
+          birthDate: string;
+          /** @description Membership number (KPJ), 11 digits */
+          kpj: string;
+          /** @description Mother's maiden name (nama ibu kandung) */
+          motherMaidenName: string;
+          /** @description NIK, 16 digits */
+          nik: string;
+          /** @description At least 10 characters, not a common password */
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            csrfToken: string;
+            /** Format: date-time */
+            expiresAt: string;
+            user: {
+              agentId: number | null;
+              branchCodes: string[];
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              disabledAt: string | null;
+              displayName: string;
+              id: number;
+              /** Format: date-time */
+              lockedUntil: string | null;
+              participantId: number | null;
+              partnerId: number | null;
+              /** Format: date-time */
+              passwordChangedAt: string;
+              permissions: "nik:reveal"[];
+              /** @enum {string} */
+              role: "admin" | "management" | "branch_officer" | "agent" | "partner" | "sponsor" | "participant";
+              sponsorId: number | null;
+              username: string;
+            };
           };
         };
       };
@@ -4778,7 +5009,7 @@ export interface operations {
     };
   };
   /**
-   * Coverage status on a date (default today, Asia/Jakarta): active, grace, lapsed or unpaid, with history
+   * Coverage status on a date (default today, Asia/Jakarta): active, grace, lapsed or unpaid, with history; explain=true says why, month by month
    * @description Access: any signed-in caller.
    *
    * Access: any signed-in caller.
@@ -4788,6 +5019,8 @@ export interface operations {
       query?: {
         /** @description YYYY-MM-DD */
         date?: string;
+        /** @description Also explain each month: the payment holding it, the rule applied and its regulation */
+        explain?: boolean;
       };
       path: {
         kpj: string;
@@ -4801,6 +5034,53 @@ export interface operations {
             activeSince: string | null;
             arrears: string[];
             date: string;
+            explanation?: {
+              /** @description First month explained, YYYY-MM (24 months before the date's month, that one included) */
+              from: string;
+              /** @description Unpaid months during which arrears may still be paid (Perdir 22/PERDIR.02/072022: 3) */
+              graceMonths: number;
+              months: ({
+                  events: {
+                      event: string;
+                      from: string;
+                      status: string;
+                    }[];
+                  graceMonthsLeft: number | null;
+                  graceUntil: string | null;
+                  lapsedOn: string | null;
+                  lastPaid: string | null;
+                  paidBy: ({
+                    billedPeriod: string | null;
+                    knownAt: string;
+                    knownOn: string;
+                    paymentId: number | null;
+                  }) | null;
+                  period: string;
+                  /** @description The regulation the rule applies, e.g. Perdir 22/PERDIR.02/072022 */
+                  regulation: string;
+                  /** @enum {string} */
+                  rule: "paid" | "paid_ahead" | "arrears_paid" | "grace" | "lapsed" | "restart" | "unpaid";
+                  /** @enum {string} */
+                  status: "active" | "grace" | "lapsed" | "unpaid";
+                  unpaidMonths: number;
+                })[];
+              payments: ({
+                  /** @description When Jamsos received the payment: protection counts from then */
+                  knownAt: string;
+                  /** @description The Jakarta date of knownAt */
+                  knownOn: string;
+                  /** @description Months it holds, as credited */
+                  months: string[];
+                  paymentId: number | null;
+                })[];
+              regulation: string;
+              /** @enum {string} */
+              rule: "paid" | "paid_ahead" | "arrears_paid" | "grace" | "lapsed" | "restart" | "unpaid";
+              /** @enum {string} */
+              status: "active" | "grace" | "lapsed" | "unpaid";
+              /** @description Last month explained: the date's month, or the last month paid ahead */
+              to: string;
+            };
             graceUntil: string | null;
             history: {
                 event: string;
@@ -8227,6 +8507,200 @@ export interface operations {
               })[];
             /** @description Pass as cursor for the next page; null on the last page */
             nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Error */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      401: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      403: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      404: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      409: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      422: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      429: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+      /** @description Error */
+      500: {
+        content: {
+          "application/json": {
+            error: {
+              /** @description Stable error code, e.g. NIK_INVALID */
+              code: string;
+              details?: {
+                [key: string]: unknown;
+              };
+              fields: {
+                  code: string;
+                  message: string;
+                  path: string;
+                }[];
+              message: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  /**
+   * Occupations (with discount group), ecosystems and channels a registration may name
+   * @description Access: any signed-in caller.
+   *
+   * Access: any signed-in caller.
+   */
+  listRegistrationCodes: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            channels: {
+                code: string;
+                nameEn: string;
+                nameId: string;
+              }[];
+            ecosystems: {
+                code: string;
+                nameEn: string;
+                nameId: string;
+              }[];
+            occupations: {
+                code: string;
+                /** @description Discount group of contribution_rate conditions: 'general' or 'transport' (PP 50/2025) */
+                group: string;
+                nameEn: string;
+                nameId: string;
+              }[];
           };
         };
       };

@@ -14,7 +14,12 @@ import { SearchPage } from '../features/participants/routes/SearchPage.tsx'
 import { Layout } from '../components/Layout.tsx'
 
 const MemberPage = lazy(() => import('../features/participants/routes/MemberPage.tsx').then((m) => m.MemberPage))
+const RegisterPage = lazy(() => import('../features/registration/routes/RegisterPage.tsx').then((m) => m.RegisterPage))
+const ActivationPage = lazy(() => import('../features/activation/routes/ActivationPage.tsx').then((m) => m.ActivationPage))
+const CardPage = lazy(() => import('../features/card/routes/CardPage.tsx').then((m) => m.CardPage))
+const UsersPage = lazy(() => import('../features/admin/routes/UsersPage.tsx').then((m) => m.UsersPage))
 const MyPage = lazy(() => import('../features/participants/routes/MyPage.tsx').then((m) => m.MyPage))
+const BillPage = lazy(() => import('../features/bills/BillPage.tsx').then((m) => m.BillPage))
 
 const queryClient: QueryClient = new QueryClient({
   // A session that ended (expired, revoked, signed out elsewhere) answers 401 to whatever asks:
@@ -69,8 +74,13 @@ export function App() {
               <Route path="/" component={Home} />
               <Route path="/login" component={SignInPage} />
               <Route path="/members" component={SearchPage} />
+              <Route path="/register" component={RegisterPage} />
               <Route path="/members/:kpj" component={MemberPage} />
+              <Route path="/members/:kpj/bill" component={BillPage} />
               <Route path="/me" component={MyPage} />
+              <Route path="/members/:kpj/card" component={CardPage} />
+              <Route path="/activate" component={ActivationPage} />
+              <Route path="/admin/users" component={UsersPage} />
               <Route default component={NotFound} />
             </Router>
           </ErrorBoundary>

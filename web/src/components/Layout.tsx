@@ -47,6 +47,17 @@ export function Layout({ me, title, children }: { me: Me | null; title: string; 
               <a href="/members" aria-current={path.startsWith('/members') ? 'page' : undefined}>
                 {t('nav.search')}
               </a>
+              {/* Registering is for the roles that write to the registry (POST /participants). */}
+              {['admin', 'branch_officer', 'agent', 'partner'].includes(me.role) && (
+                <a href="/register" aria-current={path === '/register' ? 'page' : undefined}>
+                  {t('nav.register')}
+                </a>
+              )}
+              {me.role === 'admin' && (
+                <a href="/admin/users" aria-current={path.startsWith('/admin') ? 'page' : undefined}>
+                  {t('nav.users')}
+                </a>
+              )}
             </nav>
           )}
           <div class="top-tools">
