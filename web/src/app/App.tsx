@@ -20,6 +20,7 @@ const CardPage = lazy(() => import('../features/card/routes/CardPage.tsx').then(
 const UsersPage = lazy(() => import('../features/admin/routes/UsersPage.tsx').then((m) => m.UsersPage))
 const MyPage = lazy(() => import('../features/participants/routes/MyPage.tsx').then((m) => m.MyPage))
 const BillPage = lazy(() => import('../features/bills/BillPage.tsx').then((m) => m.BillPage))
+const EditPage = lazy(() => import('../features/participants/edit/EditPage.tsx').then((m) => m.EditPage))
 
 const queryClient: QueryClient = new QueryClient({
   // A session that ended (expired, revoked, signed out elsewhere) answers 401 to whatever asks:
@@ -77,6 +78,7 @@ export function App() {
               <Route path="/register" component={RegisterPage} />
               <Route path="/members/:kpj" component={MemberPage} />
               <Route path="/members/:kpj/bill" component={BillPage} />
+              <Route path="/members/:kpj/edit" component={EditPage} />
               <Route path="/me" component={MyPage} />
               <Route path="/members/:kpj/card" component={CardPage} />
               <Route path="/activate" component={ActivationPage} />

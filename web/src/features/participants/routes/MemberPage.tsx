@@ -16,13 +16,14 @@ import { CoverageTimeline } from '../../coverage/Timeline.tsx'
 import { BillsSection, PaymentsSection } from '../../bills/BillsSection.tsx'
 import { Heirs } from '../components/Heirs.tsx'
 import { History } from '../components/History.tsx'
+import { EDITING_ROLES } from '../edit/change.ts'
 
 export function MemberPage() {
-  const { params } = useRoute()
-  return <RequireSession>{(me) => <Member me={me} kpj={params.kpj ?? ''} />}</RequireSession>
+  const { params, query } = useRoute()
+  return <RequireSession>{(me) => <Member me={me} kpj={params.kpj ?? ''} saved={query.saved === '1'} />}</RequireSession>
 }
 
-function Member({ me, kpj }: { me: Me; kpj: string }) {
+function Member({ me, kpj, saved }: { me: Me; kpj: string; saved: boolean }) {
   const { t, errorText } = useI18n()
   const p = useParticipant(kpj)
   const title = p.data?.fullName ?? t('participant.kpj') + ' ' + kpj
@@ -43,6 +44,11 @@ function Member({ me, kpj }: { me: Me; kpj: string }) {
         ) : (
           <Alert>{p.error instanceof ApiError ? errorText(p.error.code, p.error.apiMessage) : errorText('NETWORK')}</Alert>
         ))}
+      {saved && p.data && (
+        <p class="panel" role="status">
+          {t('participant.edit.saved')}
+        </p>
+      )}
       {p.data && <Card me={me} p={p.data} />}
     </Layout>
   )
@@ -80,6 +86,13 @@ function Card({ me, p }: { me: Me; p: Participant }) {
       <p>
         <a href={`/members/${p.kpj}/card`}>{t('card.open')}</a>
       </p>
+      {(EDITING_ROLES as readonly string[]).includes(me.role) && (
+        <p>
+          <a class="button button-secondary" href={`/members/${p.kpj}/edit`}>
+            {t('participant.edit.open')}
+          </a>
+        </p>
+      )}
 
       <section aria-labelledby="coverage-title" class="panel">
         <h2 id="coverage-title">{t('participant.coverage')}</h2>

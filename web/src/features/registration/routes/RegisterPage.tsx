@@ -19,6 +19,7 @@ import { registerParticipant, useBpuRates, useProvinces, useRegistrationCodes, t
 import { cleanNik, nikFeedback } from '../nik-feedback.ts'
 import { contributionPreview, rateRowsFromApi } from '../preview.ts'
 import { VillagePicker, type PickedVillage } from '../components/VillagePicker.tsx'
+import { ContributionPanel, FieldError, IncomeField, ProgramsField, parseIncome, programsWith } from '../components/MembershipFields.tsx'
 
 /** Who may register (POST /participants): the roles that write to the registry. */
 export const REGISTERING_ROLES = ['admin', 'branch_officer', 'agent', 'partner'] as const
@@ -58,14 +59,8 @@ interface Form {
   channel: string
 }
 
-/** A whole Rupiah amount as typed ("1.500.000", "1500000"), or null. */
-function parseIncome(typed: string): number | null {
-  const digits = typed.replace(/[.,\s]/g, '')
-  return /^\d{1,12}$/.test(digits) ? Number(digits) : null
-}
-
 function RegisterForm({ me }: { me: Me }) {
-  const { t, locale, rupiah, month: monthText, date, errorText } = useI18n()
+  const { t, locale, date, errorText } = useI18n()
   const { route } = useLocation()
   const qc = useQueryClient()
   const lang: Lang = locale
@@ -96,7 +91,7 @@ function RegisterForm({ me }: { me: Me }) {
   }, [readNik?.nik])
 
   const occupation = codes.data?.occupations.find((o) => o.code === form.occupation)
-  const programs = form.jht ? ['JKK', 'JKM', 'JHT'] : ['JKK', 'JKM']
+  const programs = programsWith(form.jht)
   const rows = useMemo(() => (rates.data ? rateRowsFromApi(rates.data.rates) : null), [rates.data])
   const preview = rows ? contributionPreview(rows, { income: parseIncome(form.monthlyIncome), programs, occupationGroup: occupation?.group ?? null }, month) : null
   const incomeText = preview?.state === 'refused' && preview.field === 'monthlyIncome' ? `${serverText(preview.code, lang)}: ${preview.reason}` : undefined
@@ -148,12 +143,6 @@ function RegisterForm({ me }: { me: Me }) {
 
   const errorOf = (path: string) => fieldErrors[path]
   const described = (path: string, hint?: string) => [hint, errorOf(path) ? `${path}-error` : undefined].filter(Boolean).join(' ') || undefined
-  const FieldError = ({ path, text }: { path: string; text?: string | undefined }) =>
-    text ? (
-      <p class="field-error" id={`${path}-error`} role="alert">
-        {text}
-      </p>
-    ) : null
   const textField = (path: Text, label: string, props: Record<string, unknown> = {}) => (
     <div class="field">
       <label for={path}>{label}</label>
@@ -246,43 +235,8 @@ function RegisterForm({ me }: { me: Me }) {
             </select>
             <FieldError path="occupation" text={errorOf('occupation')} />
           </div>
-          <div class="field">
-            <label for="monthlyIncome">{t('participant.income')}</label>
-            <input
-              id="monthlyIncome"
-              name="monthlyIncome"
-              inputMode="numeric"
-              autocomplete="off"
-              maxLength={16}
-              value={form.monthlyIncome}
-              onInput={onText('monthlyIncome')}
-              aria-invalid={incomeText ?? errorOf('monthlyIncome') ? true : undefined}
-              aria-describedby={incomeText ?? errorOf('monthlyIncome') ? 'monthlyIncome-error' : 'monthlyIncome-hint'}
-            />
-            {incomeText ?? errorOf('monthlyIncome') ? (
-              <FieldError path="monthlyIncome" text={incomeText ?? errorOf('monthlyIncome')} />
-            ) : (
-              <p class="hint" id="monthlyIncome-hint">
-                {parseIncome(form.monthlyIncome) !== null ? t('participant.incomePerMonth', { amount: rupiah(parseIncome(form.monthlyIncome)!) }) : t('register.incomeHint')}
-              </p>
-            )}
-          </div>
-          <fieldset class="field" aria-describedby={described('programs', 'programs-hint')}>
-            <legend>{t('participant.programs')}</legend>
-            <label class="choice">
-              <input type="checkbox" checked disabled /> {t('program.JKK')}
-            </label>
-            <label class="choice">
-              <input type="checkbox" checked disabled /> {t('program.JKM')}
-            </label>
-            <label class="choice">
-              <input type="checkbox" name="jht" checked={form.jht} onChange={(e) => set('jht', e.currentTarget.checked)} /> {t('program.JHT')}
-            </label>
-            <p class="hint" id="programs-hint">
-              {t('register.programsHint')}
-            </p>
-            <FieldError path="programs" text={errorOf('programs')} />
-          </fieldset>
+          <IncomeField value={form.monthlyIncome} onInput={(v) => set('monthlyIncome', v)} error={incomeText ?? errorOf('monthlyIncome')} />
+          <ProgramsField jht={form.jht} onChange={(v) => set('jht', v)} error={errorOf('programs')} />
           <div class="field">
             <label for="ecosystem">{t('participant.ecosystem')}</label>
             <select id="ecosystem" name="ecosystem" value={form.ecosystem} onChange={onText('ecosystem')} aria-describedby={described('ecosystem')}>
@@ -308,29 +262,7 @@ function RegisterForm({ me }: { me: Me }) {
           </div>
         </fieldset>
 
-        <section class="panel contribution" aria-labelledby="contribution-title" aria-live="polite">
-          <h2 id="contribution-title">{t('register.contribution', { month: monthText(month) })}</h2>
-          {preview?.state === 'priced' ? (
-            <>
-              <dl class="facts">
-                {preview.lines.map((l) => (
-                  <div key={l.program}>
-                    {/* BPU lines are JKK, JKM or JHT only (validateBpuPrograms). */}
-                    <dt>{t(`program.${l.program as 'JKK' | 'JKM' | 'JHT'}`)}</dt>
-                    <dd>
-                      {l.discount > 0 ? t('register.lineDiscounted', { amount: rupiah(l.amount), base: rupiah(l.baseAmount), regulation: l.regulation }) : rupiah(l.amount)}
-                    </dd>
-                  </div>
-                ))}
-              </dl>
-              <p class="total" data-testid="contribution-total">
-                {t('register.total', { amount: rupiah(preview.total) })}
-              </p>
-            </>
-          ) : (
-            <p class="muted">{preview?.state === 'refused' ? t('register.contributionRefused') : t('register.contributionPending')}</p>
-          )}
-        </section>
+        <ContributionPanel preview={preview} month={month} />
 
         <div class="actions">
           <button type="submit" disabled={sending}>
