@@ -145,6 +145,19 @@ test('a bulk registration publishes one event per member set-based, delivered by
     SELECT shard_key, count(*)::int AS n FROM outbox_event WHERE event_type = 'participant.registered' AND shard_key = ANY (${placed}::int8[]) GROUP BY 1`
   assert.equal(events.length, placed.length)
   assert.ok(events.every((e) => e.n === 1))
+  // The payload PostgreSQL builds for a bulk load is the one a single registration publishes.
+  const [p] = await t.db.sql<{ id: number; kpj: string; branch_code: string; village_code: string; programs: string[]; ecosystem: string; channel: string; funding: string; registered_at: Date }[]>`
+    SELECT id, kpj, branch_code, village_code, programs, ecosystem, channel, funding, registered_at FROM participant WHERE id = ${placed[7]!}`
+  const [e] = await t.db.sql<{ aggregate_type: string; aggregate_id: string; payload: unknown }[]>`
+    SELECT aggregate_type, aggregate_id, payload FROM outbox_event WHERE event_type = 'participant.registered' AND shard_key = ${p!.id}`
+  assert.deepEqual(e, {
+    aggregate_type: 'participant',
+    aggregate_id: p!.kpj,
+    payload: {
+      kpj: p!.kpj, branchCode: p!.branch_code, villageCode: p!.village_code, programs: p!.programs,
+      ecosystem: p!.ecosystem, channel: p!.channel, funding: p!.funding, registeredAt: p!.registered_at.toISOString(),
+    },
+  })
   // 520 events in one batch: two delivery jobs (500 + 20), each listing its events.
   const jobs = await t.db.sql<{ n: number }[]>`
     SELECT jsonb_array_length(data->'events') AS n FROM pgboss.job WHERE name = 'outbox.deliver' AND data ? 'events' ORDER BY n DESC`

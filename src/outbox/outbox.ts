@@ -13,7 +13,9 @@ import { inTransaction, type Db, type Sql } from '../platform/db.ts'
 import type { Logger } from '../platform/log.ts'
 import { scrubNiks } from '../platform/privacy.ts'
 import { enqueue, handler, jobType, type JobHandler } from '../jobs/index.ts'
-import { deliveredSinks, findEvent, insertAttempt, insertEvents, type EventRow } from './queries.ts'
+import { deliveredSinks, findEvent, insertAttempt, insertEvents, insertEventsFrom, type EventRow, type EventSource } from './queries.ts'
+
+export type { EventSource }
 
 export interface OutboxEventInput {
   /** What happened, as `noun.verb` words: e.g. `payment.applied`, `participant.registered`. */
@@ -114,6 +116,33 @@ export async function publishEvents(db: Db, events: readonly OutboxEventInput[])
     }
   })
   return rows.map((r) => ({ id: r.id, shardKey: r.shardKey }))
+}
+
+/**
+ * Publishes one event per row of a query that the caller's module writes over its own tables, the
+ * payloads built by PostgreSQL: for bulk paths, where reading the rows back into Node only to send
+ * them again as JSON cost more than the change itself (bench register at 100,000 rows: 0.66 of raw
+ * COPY without the events, 0.50 with them read back, issue 13 §2). `source`, given the event
+ * ids in the order of `shardKeys` (the events' shard keys), yields (event_id, shard_key,
+ * aggregate_id, payload), so that the delivery jobs can name their events without reading them
+ * back (the application role may add an event but not read one).
+ */
+export async function publishEventsFrom(
+  db: Db,
+  spec: { type: string; aggregateType: string; shardKeys: readonly number[]; source: EventSource },
+): Promise<void> {
+  if (!EVENT_TYPE.test(spec.type) || spec.type.length > 100) throw new Error(`outbox event type "${spec.type}" is not noun.verb words`)
+  if (!AGGREGATE_TYPE.test(spec.aggregateType) || spec.aggregateType.length > 60) throw new Error(`outbox aggregate type "${spec.aggregateType}" is not a lower-case word`)
+  if (!spec.shardKeys.length) return
+  const ids = spec.shardKeys.map(() => crypto.randomUUID())
+  await inTransaction(db, async (tx) => {
+    const inserted = await insertEventsFrom(tx, spec.type, spec.aggregateType, ids, spec.source)
+    if (inserted !== ids.length) throw new Error(`outbox: ${ids.length} events announced, the source gave ${inserted}`)
+    for (let i = 0; i < ids.length; i += EVENTS_PER_JOB) {
+      const refs = ids.slice(i, i + EVENTS_PER_JOB).map((eventId, j) => ({ shardKey: spec.shardKeys[i + j]!, eventId }))
+      await enqueue(tx, DELIVER_OUTBOX_EVENT, refs.length === 1 ? refs[0]! : { events: refs })
+    }
+  })
 }
 
 const eventView = (r: EventRow): OutboxEvent => ({

@@ -1,6 +1,7 @@
 // The outbox's SQL. Events are inserted by whoever makes the change (request transactions too:
 // jamsos_app may INSERT and nothing else, migration 0013); the delivery job reads them and appends
 // its attempts on the owner's pool.
+import type { PendingQuery, Row } from 'postgres'
 import type { Db } from '../platform/db.ts'
 import type { OutboxAttemptRow } from '../platform/db-types.ts'
 
@@ -22,6 +23,20 @@ export const insertEvents = (db: Db, events: Omit<EventRow, 'createdAt'>[]) => d
     FROM jsonb_to_recordset(${db.json(events.map((e) => ({
       shard_key: e.shardKey, id: e.id, event_type: e.eventType, aggregate_type: e.aggregateType, aggregate_id: e.aggregateId, payload: e.payload,
     })) as never)}) AS e(shard_key bigint, id uuid, event_type text, aggregate_type text, aggregate_id text, payload jsonb)`
+
+/**
+ * A query of the publishing module's own, not yet run, yielding (event_id, shard_key,
+ * aggregate_id, payload) with the event ids it is given: postgres.js runs a query only when
+ * awaited, so it can be embedded here as a subquery.
+ */
+export type EventSource = (eventIds: string[]) => PendingQuery<Row[]>
+
+/** Events whose payloads PostgreSQL builds from `source`; returns how many were written. */
+export const insertEventsFrom = async (db: Db, eventType: string, aggregateType: string, ids: string[], source: EventSource): Promise<number> =>
+  (await db`
+    INSERT INTO outbox_event (shard_key, id, event_type, aggregate_type, aggregate_id, payload)
+    SELECT s.shard_key, s.event_id, ${eventType}, ${aggregateType}, s.aggregate_id, s.payload
+      FROM (${source(ids)}) AS s`).count
 
 export const findEvent = async (db: Db, shardKey: number, id: string): Promise<EventRow | undefined> =>
   (

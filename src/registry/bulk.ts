@@ -14,8 +14,8 @@ import { RegistryErrors as R } from './errors.ts'
 import type { NikVault } from './vault.ts'
 import type { RegistryDeps } from './participants.ts'
 import { checkRegistration, type CheckedRegistration, type RegistrationInput, type RegistrationRefs } from './registration.ts'
-import { claimNikBlock, loadCodeLists, nextParticipantIds, PARTICIPANT_COPY_COLUMNS, type ParticipantCopyColumn, recordRegisteredAttributes, registeredEventFacts } from './queries.ts'
-import { publishRegistered } from './events.ts'
+import { claimNikBlock, loadCodeLists, nextParticipantIds, PARTICIPANT_COPY_COLUMNS, type ParticipantCopyColumn, recordRegisteredAttributes } from './queries.ts'
+import { publishRegisteredIds } from './events.ts'
 
 export interface BulkRejection {
   /** 1-based position of the row in the input. */
@@ -287,16 +287,14 @@ async function write(sql: Sql, batch: Batch, opts: BulkOptions, result: BulkResu
     if (count === 0) return keep
     await copyBytes(tx, `participant (${PARTICIPANT_COPY_COLUMNS.join(', ')})`, batch.body(keep))
     // The first row of each member's dated attributes, set-based from the rows just copied (issue 13 §3).
-    await recordRegisteredAttributes(tx, keep ? keep.map((k) => batch.ids[k]!) : batch.ids)
-    // One participant.registered event per member, as a single registration publishes it: read
-    // back set-based from the rows just copied, written with one INSERT (src/outbox publishEvents).
-    await publishRegistered(tx, await registeredEventFacts(tx, keep ? keep.map((k) => batch.ids[k]!) : batch.ids))
+    const written = keep ? keep.map((k) => batch.ids[k]!) : batch.ids
+    await recordRegisteredAttributes(tx, written)
+    // One participant.registered event per member, as a single registration publishes it, built
+    // by PostgreSQL from the rows just copied in one INSERT … SELECT (src/outbox publishEventsFrom).
+    await publishRegisteredIds(tx, written)
     // Each batch is audited in its own transaction, so every committed batch has its record even
-    // when a later batch fails. Recorded last: the audit chain's head stays locked until commit,
-    // and taking it only after the NIK claim and the COPY keeps the lock order the same in every
-    // batch (claim, then head). A batch waiting on an earlier batch's claim holds no head lock,
-    // and a batch holding the head has nothing left to wait for but its commit, so the claim
-    // chain and the head lock cannot wait on each other.
+    // when a later batch fails. Recording takes no lock (migration 0014: the chain is built
+    // afterwards by the audit.chain job), so batches wait only on each other's NIK claims.
     await recordAudit(tx, opts.actor, {
       action: 'participant.bulk_register',
       entityType: 'participant_batch',

@@ -4,7 +4,8 @@
 // mother's maiden name: a partner that needs more asks the API, under its own scope
 // (UU 27/2022: personal data shared only as far as the purpose needs).
 import type { Db } from '../platform/db.ts'
-import { publishEvents, type OutboxEventInput } from '../outbox/index.ts'
+import { publishEvents, publishEventsFrom, type OutboxEventInput } from '../outbox/index.ts'
+import { registeredEventSource } from './queries.ts'
 
 /** The columns of a participant row the events read. */
 export interface EventFacts {
@@ -63,4 +64,17 @@ export function participantChanged(p: EventFacts, changes: string[], at: Date): 
 /** Publishes participant.registered for participants just written, in the caller's transaction. */
 export async function publishRegistered(tx: Db, rows: readonly Omit<EventFacts, 'version'>[]): Promise<void> {
   await publishEvents(tx, rows.map(participantRegistered))
+}
+
+/**
+ * participant.registered for members a bulk load just copied, built in PostgreSQL rather than read
+ * back into Node (see publishEventsFrom): the same payload as participantRegistered.
+ */
+export async function publishRegisteredIds(tx: Db, participantIds: readonly number[]): Promise<void> {
+  await publishEventsFrom(tx, {
+    type: 'participant.registered',
+    aggregateType: 'participant',
+    shardKeys: participantIds,
+    source: registeredEventSource(tx, participantIds),
+  })
 }

@@ -373,8 +373,18 @@ export const findCardMember = async (db: Db, id: number, opts: { lock?: boolean 
     : (await db<CardMemberRow[]>`SELECT id, kpj, branch_code, full_name, programs FROM participant WHERE id = ${id}`)[0]
 
 /** What the participant.registered events of participants just written say (src/registry/events.ts). */
-export const registeredEventFacts = (db: Db, participantIds: number[]) => db<{
-  id: number; kpj: string; branch_code: string; village_code: string; programs: string[]; ecosystem: string; channel: string; funding: string; registered_at: Date
-}[]>`
-  SELECT id, kpj, branch_code, village_code, programs, ecosystem, channel, funding, registered_at
-    FROM participant WHERE id = ANY (${participantIds}::int8[]) ORDER BY id`
+/**
+ * participant.registered payloads of members just written, built by PostgreSQL (the same fields as
+ * participantRegistered in events.ts, docs/events.md), for the outbox to publish set-based:
+ * (event_id, shard_key, aggregate_id, payload), the event ids paired with `participantIds` in
+ * order. Not run until the outbox embeds it.
+ */
+export const registeredEventSource = (db: Db, participantIds: readonly number[]) => (eventIds: string[]) => db`
+  SELECT i.event_id, p.id AS shard_key, p.kpj AS aggregate_id,
+         jsonb_build_object(
+           'kpj', p.kpj, 'branchCode', p.branch_code, 'villageCode', p.village_code,
+           'programs', to_jsonb(p.programs), 'ecosystem', p.ecosystem, 'channel', p.channel,
+           'funding', p.funding,
+           'registeredAt', to_char(p.registered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS payload
+    FROM unnest(${participantIds as number[]}::int8[], ${eventIds}::uuid[]) AS i(id, event_id)
+    JOIN participant p ON p.id = i.id`
