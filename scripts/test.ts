@@ -21,6 +21,15 @@ function findTests(dir: string, out: string[] = []): string[] {
   return out
 }
 
+// The files that take longest start first (the sort is stable: the rest stay in name order).
+// With files started in name order the browser tests, under test/, ran last and alone, and the
+// suite waited on its tail: longest first is how a few workers finish together.
+const SLOW_FIRST = [/^test\/e2e\//, /^src\/platform\/embedded-pg\.test/, /^src\/auth\/matrix\.test/, /^src\/cli(-root)?\.test/, /\.property\.test/, /^src\/jobs\/commands\.test/, /^src\/platform\/db\.test/]
+const slowRank = (f: string): number => {
+  const i = SLOW_FIRST.findIndex((re) => re.test(f.split(path.sep).join('/')))
+  return i < 0 ? SLOW_FIRST.length : i
+}
+
 const filters = process.argv.slice(2)
 const files = ['src', 'test', 'bench', 'scripts', 'web/src']
   .map((d) => path.join(projectRoot, d))
@@ -28,6 +37,7 @@ const files = ['src', 'test', 'bench', 'scripts', 'web/src']
   .flatMap((d) => findTests(d))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort()
+  .sort((a, b) => slowRank(a) - slowRank(b))
 if (files.length === 0) {
   console.error('No test files matched', filters)
   process.exit(1)
