@@ -3,6 +3,7 @@
 // file's own database, driven by Debian's Chromium through playwright-core (browser downloads do
 // not work here; .ci/run installs the `chromium` package when it is missing). One browser per
 // file, a fresh context (cookies, localStorage) per test.
+import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
@@ -88,13 +89,42 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 }
 
+/**
+ * Waits for the page's heading to read `text` (the router keeps the old screen while the next one
+ * loads); fails naming what the heading said instead.
+ */
+export async function heading(page: Page, text: string): Promise<void> {
+  try {
+    await page.locator('h1').filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).waitFor()
+  } catch {
+    assert.fail(`the heading should read ${JSON.stringify(text)}, but reads ${JSON.stringify(await page.locator('h1').allTextContents())}`)
+  }
+}
+
+/** From 360 px up nothing scrolls sideways, and axe-core finds no serious or critical violation. */
+export async function assertAccessible(page: Page, screen: string): Promise<void> {
+  const width = page.viewportSize()!.width
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth)
+  assert.ok(scrollWidth <= width, `${screen}: ${scrollWidth} px wide in a ${width} px window`)
+  const v = await seriousA11yViolations(page)
+  assert.deepEqual(v, [], `${screen}: ${v.map((x) => `${x.impact} ${x.id} (${x.help}) at ${x.nodes.join(', ')}`).join('; ')}`)
+}
+
 export const SCREENS_DIR = path.join(projectRoot, 'docs', 'screens')
 
-/** Saves docs/screens/<name>-<width>.png (the README shows them). */
+/**
+ * Takes the screen and saves it as docs/screens/<name>-<width>.png (the README shows them) when
+ * that file is missing, or on every run with JAMSOS_SCREENSHOTS=1: the pictures differ by a few
+ * bytes each run (names, dates), and rewriting them every time put megabytes of noise into every
+ * commit. Refresh them after changing a screen: `JAMSOS_SCREENSHOTS=1 npm test -- test/e2e`.
+ */
 export async function screenshot(page: Page, name: string): Promise<string> {
-  fs.mkdirSync(SCREENS_DIR, { recursive: true })
   const width = page.viewportSize()?.width ?? 0
   const file = path.join(SCREENS_DIR, `${name}-${width}.png`)
-  await page.screenshot({ path: file, fullPage: true })
+  const png = await page.screenshot({ fullPage: true })
+  if (process.env.JAMSOS_SCREENSHOTS === '1' || !fs.existsSync(file)) {
+    fs.mkdirSync(SCREENS_DIR, { recursive: true })
+    fs.writeFileSync(file, png)
+  }
   return file
 }

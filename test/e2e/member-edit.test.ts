@@ -12,7 +12,7 @@ import { as, TEST_PASSWORD, type RoleSession } from '../auth.ts'
 import { bpuMonthly, loadRateTable } from '../../src/programs/index.ts'
 import { monthOf, todayJakarta } from '../../src/platform/dates.ts'
 import { formatRupiah } from '../../web/src/lib/format.ts'
-import { launchBrowser, newPage, pageProblems, screenshot, seriousA11yViolations, SKIP_BROWSER, startWebServer, type WebServer } from './harness.ts'
+import { assertAccessible, launchBrowser, newPage, pageProblems, screenshot, SKIP_BROWSER, startWebServer, type WebServer } from './harness.ts'
 
 const skip = SKIP_BROWSER
 if (skip) console.log(`# skipping the browser tests: ${skip}`)
@@ -65,14 +65,6 @@ async function signInAndEdit(page: Page) {
   await page.getByRole('link', { name: 'Ubah data' }).click()
   await page.waitForURL(`**/members/${kpj}/edit`)
   await page.locator('h1', { hasText: 'Ubah data peserta' }).waitFor()
-}
-
-async function assertAccessible(page: Page, what: string) {
-  const width = page.viewportSize()!.width
-  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth)
-  assert.ok(scrollWidth <= width, `${what}: ${scrollWidth} px wide in a ${width} px window`)
-  const v = await seriousA11yViolations(page)
-  assert.deepEqual(v, [], `${what}: ${JSON.stringify(v, null, 2)}`)
 }
 
 test('changing income and programs shows the new contribution live, saves, and the member page shows it and its history', { skip }, async () => {

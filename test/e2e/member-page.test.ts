@@ -12,7 +12,7 @@ import { SYSTEM_ACTOR } from '../../src/platform/actor.ts'
 import { addMonths, jakartaDate, monthOf } from '../../src/platform/dates.ts'
 import { createBill, postPayments } from '../../src/contributions/index.ts'
 import { formatDate, formatMonth, formatRupiah } from '../../web/src/lib/format.ts'
-import { launchBrowser, newPage, pageProblems, screenshot, seriousA11yViolations, SKIP_BROWSER, startWebServer, type WebServer } from './harness.ts'
+import { assertAccessible, launchBrowser, newPage, pageProblems, screenshot, SKIP_BROWSER, startWebServer, type WebServer } from './harness.ts'
 
 const skip = SKIP_BROWSER
 if (skip) console.log(`# skipping the browser tests: ${skip}`)
@@ -69,14 +69,6 @@ async function signIn(page: Page) {
   await page.fill('#password', TEST_PASSWORD)
   await page.click('button[type=submit]')
   await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-}
-
-async function assertAccessible(page: Page, screen: string) {
-  const width = page.viewportSize()!.width
-  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth)
-  assert.ok(scrollWidth <= width, `${screen}: ${scrollWidth} px wide in a ${width} px window`)
-  const v = await seriousA11yViolations(page)
-  assert.deepEqual(v, [], `${screen}: ${v.map((x) => `${x.impact} ${x.id} (${x.help}) at ${x.nodes.join(', ')}`).join('; ')}`)
 }
 
 const why = (page: Page) => page.getByTestId('timeline-why')

@@ -11,7 +11,7 @@ import { as } from '../auth.ts'
 import { bpuMonthly, loadRateTable } from '../../src/programs/index.ts'
 import { monthOf, todayJakarta } from '../../src/platform/dates.ts'
 import { formatRupiah } from '../../web/src/lib/format.ts'
-import { launchBrowser, newPage, pageProblems, screenshot, seriousA11yViolations, SKIP_BROWSER, startWebServer, type WebServer } from './harness.ts'
+import { assertAccessible, launchBrowser, newPage, pageProblems, screenshot, SKIP_BROWSER, startWebServer, type WebServer } from './harness.ts'
 import { TEST_PASSWORD } from '../auth.ts'
 
 const skip = SKIP_BROWSER
@@ -51,11 +51,6 @@ async function signInAndOpen(page: Page) {
 /** Waits until the field holds the value (a good NIK fills the birth date on the next render). */
 async function waitForValue(page: Page, selector: string, value: string) {
   await page.waitForFunction(([sel, v]) => (document.querySelector(sel!) as HTMLInputElement | null)?.value === v, [selector, value])
-}
-
-async function assertAccessible(page: Page, what: string) {
-  const v = await seriousA11yViolations(page)
-  assert.deepEqual(v, [], `${what}: ${JSON.stringify(v, null, 2)}`)
 }
 
 /** Picks Desa Jaten (Kabupaten Blitar) by searching its name within Jawa Timur. */

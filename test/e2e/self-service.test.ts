@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Browser, Page } from 'playwright-core'
 import { as, TEST_PASSWORD } from '../auth.ts'
-import { launchBrowser, newPage, pageProblems, screenshot, seriousA11yViolations, SKIP_BROWSER, startWebServer, type WebServer } from './harness.ts'
+import { assertAccessible, heading, launchBrowser, newPage, pageProblems, screenshot, SKIP_BROWSER, startWebServer, type WebServer } from './harness.ts'
 
 const skip = SKIP_BROWSER
 if (skip) console.log(`# skipping the browser tests: ${skip}`)
@@ -48,22 +48,6 @@ after(async () => {
   await browser?.close()
   await server?.close()
 })
-
-async function heading(page: Page, text: string) {
-  try {
-    await page.locator('h1').filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).waitFor()
-  } catch {
-    assert.fail(`the heading should read ${JSON.stringify(text)}, but reads ${JSON.stringify(await page.locator('h1').allTextContents())}`)
-  }
-}
-
-async function assertAccessible(page: Page, screen: string) {
-  const width = page.viewportSize()!.width
-  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth)
-  assert.ok(scrollWidth <= width, `${screen}: ${scrollWidth} px wide in a ${width} px window`)
-  const v = await seriousA11yViolations(page)
-  assert.deepEqual(v, [], `${screen}: ${v.map((x) => `${x.impact} ${x.id} (${x.help}) at ${x.nodes.join(', ')}`).join('; ')}`)
-}
 
 /** Both widths: the screen as it is, saved and checked at 1280 and at 360 px. */
 async function bothWidths(page: Page, name: string) {

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Browser, Page } from 'playwright-core'
 import { as, TEST_PASSWORD } from '../auth.ts'
-import { launchBrowser, newPage, pageProblems, screenshot, seriousA11yViolations, SKIP_BROWSER, startWebServer, type WebServer } from './harness.ts'
+import { assertAccessible, heading, launchBrowser, newPage, pageProblems, screenshot, SKIP_BROWSER, startWebServer, type WebServer } from './harness.ts'
 
 const skip = SKIP_BROWSER
 if (skip) console.log(`# skipping the browser tests: ${skip}`)
@@ -76,28 +76,6 @@ async function signIn(page: Page, username: string, password = TEST_PASSWORD) {
   await page.fill('#username', username)
   await page.fill('#password', password)
   await page.click('button[type=submit]')
-}
-
-/**
- * Waits until the page's heading reads `text`: after a navigation the router keeps the previous
- * screen until the next one (a lazily loaded chunk) is ready, so reading h1 at once is a race.
- * Fails (timeout) naming what the heading said instead.
- */
-async function heading(page: Page, text: string) {
-  try {
-    await page.locator('h1').filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).waitFor()
-  } catch {
-    assert.fail(`the heading should read ${JSON.stringify(text)}, but reads ${JSON.stringify(await page.locator('h1').allTextContents())}`)
-  }
-}
-
-async function assertAccessible(page: Page, screen: string) {
-  // From 360 px up nothing scrolls sideways.
-  const width = page.viewportSize()!.width
-  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth)
-  assert.ok(scrollWidth <= width, `${screen}: ${scrollWidth} px wide in a ${width} px window`)
-  const v = await seriousA11yViolations(page)
-  assert.deepEqual(v, [], `${screen}: ${v.map((x) => `${x.impact} ${x.id} (${x.help}) at ${x.nodes.join(', ')}`).join('; ')}`)
 }
 
 test('`/` shows the sign-in page in Indonesian; a wrong password says so in Indonesian, from the API error code', { skip }, async () => {
