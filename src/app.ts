@@ -7,7 +7,7 @@ import { openMigrated } from './platform/runtime.ts'
 import { createHttp, type App, type AppContext } from './platform/http.ts'
 import { loadRegionData, regionRoutes } from './regions/index.ts'
 import { programRoutes } from './programs/index.ts'
-import { createRegistryDeps, participantRoutes } from './registry/index.ts'
+import { createRegistryDeps, participantRoutes, PRUNE_REGISTRATION_PROBES, pruneProbesJob } from './registry/index.ts'
 import { contributionRoutes } from './contributions/index.ts'
 import { coverageRoutes } from './coverage/index.ts'
 import { cardPages, cardRoutes } from './card/index.ts'
@@ -18,7 +18,7 @@ import { DELIVER_OUTBOX_EVENT, logSink, outboxDelivery } from './outbox/index.ts
 import { webRoutes } from './web/index.ts'
 
 /** Every job type, so its queue exists before anything enqueues one (CLI commands included). */
-export const JOB_TYPES: readonly JobType<object>[] = [DELIVER_OUTBOX_EVENT, BUILD_AUDIT_CHAIN]
+export const JOB_TYPES: readonly JobType<object>[] = [DELIVER_OUTBOX_EVENT, BUILD_AUDIT_CHAIN, PRUNE_REGISTRATION_PROBES]
 
 /** Reference data every database needs (regions, branch offices), and the job queues; idempotent. */
 export async function loadReferenceData(sql: Sql, config: Config): Promise<void> {
@@ -31,7 +31,11 @@ export async function loadReferenceData(sql: Sql, config: Config): Promise<void>
  * sink until partner webhooks arrive (they will be another sink).
  */
 export function jobHandlers(ctx: AppContext, log: Logger): JobHandler[] {
-  return [outboxDelivery(ctx.systemDb, [logSink(log)]), auditChainJob(ctx.systemDb, auditKey(ctx.config, ctx.services))]
+  return [
+    outboxDelivery(ctx.systemDb, [logSink(log)]),
+    auditChainJob(ctx.systemDb, auditKey(ctx.config, ctx.services)),
+    pruneProbesJob(ctx.systemDb, ctx.config.duplicateProbeWindowMinutes),
+  ]
 }
 
 /**

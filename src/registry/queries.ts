@@ -328,6 +328,10 @@ export const recentProbes = async (db: Db, actor: string, since: Date, limit: nu
 
 export const recordProbe = (db: Db, actor: string, at: Date) => db`INSERT INTO registration_probe (actor, at) VALUES (${actor}, ${at})`
 
+/** Deletes the probes made before `before` (owner's pool: probes.ts); returns how many. */
+export const deleteProbesBefore = async (db: Db, before: Date): Promise<number> =>
+  (await db`DELETE FROM registration_probe WHERE at < ${before}`).count
+
 // Members for billing (members.ts) ---------------------------------------------------------------
 
 /** The columns billing needs of a member, and the occupation's discount group (absent code: general). */
