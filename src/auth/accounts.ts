@@ -56,9 +56,9 @@ export function userView(u: q.UserRow): UserView {
   }
 }
 
-/** What the audit trail keeps of a user (no hash, no counters). */
+/** What the audit trail keeps of a user (no password hash). */
 function auditedUser(u: q.UserRow) {
-  const { password_hash: _h, failed_attempts: _f, ...rest } = u
+  const { password_hash: _h, ...rest } = u
   return rest
 }
 

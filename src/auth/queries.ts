@@ -12,7 +12,7 @@ import { likeLiteral } from '../platform/sql-text.ts'
 export type UserRow = Omit<AppUserRow, 'permissions'> & { permissions: Permission[] }
 
 /** What creating an account writes: every column but the id and the lock-out state, which start empty. */
-export type NewUserRow = Omit<UserRow, 'id' | 'failed_attempts' | 'locked_until' | 'disabled_at'>
+export type NewUserRow = Omit<UserRow, 'id' | 'locked_until' | 'disabled_at'>
 
 export const insertUser = async (db: Db, u: NewUserRow): Promise<UserRow> =>
   (await db<UserRow[]>`
@@ -60,7 +60,7 @@ export const noteAccountLock = (db: Db, id: number, until: Date) =>
   db`UPDATE app_user SET locked_until = greatest(locked_until, ${until}) WHERE id = ${id}`
 
 export const setPasswordHash = (db: Db, id: number, hash: string, at: Date) =>
-  db`UPDATE app_user SET password_hash = ${hash}, password_changed_at = ${at}, failed_attempts = 0, locked_until = NULL WHERE id = ${id}`
+  db`UPDATE app_user SET password_hash = ${hash}, password_changed_at = ${at}, locked_until = NULL WHERE id = ${id}`
 
 export const rehashPassword = (db: Db, id: number, hash: string) => db`UPDATE app_user SET password_hash = ${hash} WHERE id = ${id}`
 

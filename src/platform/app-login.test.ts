@@ -104,7 +104,7 @@ test('reference data is read-only to the app role; facts cannot be edited or rem
  */
 const EXPECTED_RIGHTS: Record<string, string> = {
   agent_territory: 'SELECT',
-  app_user: 'SELECT INSERT UPDATE(disabled_at,failed_attempts,locked_until,password_changed_at,password_hash)',
+  app_user: 'SELECT INSERT UPDATE(disabled_at,locked_until,password_changed_at,password_hash)',
   audit_event: 'SELECT INSERT',
   // migrations/0014_audit_chain_builder.sql: each event's chain link is read with it (scoped like the event).
   audit_link: 'SELECT',

@@ -25,7 +25,6 @@ export interface AppUserRow {
   participant_id: number | null // bigint
   permissions: string[] // text[], has a default
   password_hash: string // text
-  failed_attempts: number // integer, has a default
   locked_until: Date | null // timestamp with time zone
   disabled_at: Date | null // timestamp with time zone
   password_changed_at: Date // timestamp with time zone
