@@ -1,7 +1,9 @@
 // The audit chain in tests: a fixed key, and "build the chain, then verify it" for tests that
 // check the trail stays intact after what they did (the server's job builds it in production).
-import type { Sql } from '../src/platform/db.ts'
+import { ANONYMOUS_ACTOR, type Actor } from '../src/platform/actor.ts'
+import { createPool, type Sql } from '../src/platform/db.ts'
 import { buildAuditChain, verifyAuditChain, type ChainVerdict } from '../src/audit/index.ts'
+import { testDatabase, type TestDatabase } from './db.ts'
 import { eventually } from './eventually.ts'
 
 /** A fixed audit chain key so tests are repeatable; never used outside tests. */
@@ -17,4 +19,19 @@ export async function chainedAndVerified(sql: Sql, key: Buffer = TEST_AUDIT_KEY)
   const verdict = await verifyAuditChain(sql, key)
   if (verdict.unchained !== 0) throw new Error(`${verdict.unchained} audit events left unchained: ${JSON.stringify(verdict)}`)
   return verdict
+}
+
+/** A KC Blitar branch officer, the usual author of the events these tests record. */
+export const AUDIT_OFFICER: Actor = { ...ANONYMOUS_ACTOR, kind: 'user', userId: 12, name: 'siti', role: 'branch_officer', branchCodes: ['KC3505'], ip: '10.0.0.7' }
+
+/** A database of its own for `fn`, with the owner's pool (`db.sql`) and an application-role pool. */
+export async function withAuditDb(fn: (db: TestDatabase, app: Sql) => Promise<void>): Promise<void> {
+  const db = await testDatabase()
+  const app = createPool(db.appUrl, { max: 8 })
+  try {
+    await fn(db, app)
+  } finally {
+    await app.end()
+    await db.close()
+  }
 }

@@ -4,32 +4,22 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import os from 'node:os'
 import path from 'node:path'
-import { ANONYMOUS_ACTOR, withActor, type Actor } from '../platform/actor.ts'
+import { withActor } from '../platform/actor.ts'
 import { createPool, type Sql } from '../platform/db.ts'
 import { ConfigError, loadConfig } from '../platform/config.ts'
 import { createLogger } from '../platform/log.ts'
 import type { AppContext } from '../platform/http.ts'
-import { testDatabase, type TestDatabase } from '../../test/db.ts'
+import { testDatabase } from '../../test/db.ts'
 import { eventually } from '../../test/eventually.ts'
 import { TEST_AUTH_KEY } from '../../test/app.ts'
-import { chainedAndVerified, TEST_AUDIT_KEY } from '../../test/audit.ts'
+import { AUDIT_OFFICER, chainedAndVerified, TEST_AUDIT_KEY, withAuditDb } from '../../test/audit.ts'
 import { auditKey, jobHandlers } from '../app.ts'
 import { enqueue, startJobRunner } from '../jobs/index.ts'
 import { BUILD_AUDIT_CHAIN, buildAuditChain, loadAuditKey, recordAudit, verifyAuditChain } from './index.ts'
 import { eventsAfter } from './queries.ts'
 
-const officer: Actor = { ...ANONYMOUS_ACTOR, kind: 'user', userId: 12, name: 'siti', role: 'branch_officer', branchCodes: ['KC3505'], ip: '10.0.0.7' }
-
-async function withDb(fn: (db: TestDatabase, app: Sql) => Promise<void>): Promise<void> {
-  const db = await testDatabase()
-  const app = createPool(db.appUrl, { max: 8 })
-  try {
-    await fn(db, app)
-  } finally {
-    await app.end()
-    await db.close()
-  }
-}
+const officer = AUDIT_OFFICER
+const withDb = withAuditDb
 
 const record = (app: Sql, action: string) => withActor(app, officer, (tx) => recordAudit(tx, officer, { action, entityType: 'test' }))
 

@@ -1,25 +1,14 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ANONYMOUS_ACTOR, SYSTEM_ACTOR, withActor, type Actor } from '../platform/actor.ts'
-import { createPool, type Sql } from '../platform/db.ts'
+import type { Sql } from '../platform/db.ts'
 import { sqlState } from '../platform/errors.ts'
-import { testDatabase, type TestDatabase } from '../../test/db.ts'
-import { chainedAndVerified, TEST_AUDIT_KEY } from '../../test/audit.ts'
+import { AUDIT_OFFICER, chainedAndVerified, TEST_AUDIT_KEY, withAuditDb } from '../../test/audit.ts'
 import { buildAuditChain, recordAudit, verifyAuditChain } from './index.ts'
 import { AUDIT_EVENT_COLUMNS } from './queries.ts'
 
-const officer: Actor = { ...ANONYMOUS_ACTOR, kind: 'user', userId: 12, name: 'siti', role: 'branch_officer', branchCodes: ['KC3505'], ip: '10.0.0.7' }
-
-async function withDb(fn: (db: TestDatabase, app: Sql) => Promise<void>): Promise<void> {
-  const db = await testDatabase()
-  const app = createPool(db.appUrl, { max: 8 })
-  try {
-    await fn(db, app)
-  } finally {
-    await app.end()
-    await db.close()
-  }
-}
+const officer = AUDIT_OFFICER
+const withDb = withAuditDb
 
 test('an event records who, when, from where, what, and only the changed fields, NIK masked', async () => {
   await withDb(async (db, app) => {

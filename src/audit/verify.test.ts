@@ -3,26 +3,16 @@
 // reports every broken event, not only the first.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ANONYMOUS_ACTOR, withActor, type Actor } from '../platform/actor.ts'
-import { createPool, type Sql, type Tx } from '../platform/db.ts'
+import { withActor } from '../platform/actor.ts'
+import type { Sql, Tx } from '../platform/db.ts'
 import { loadConfig } from '../platform/config.ts'
 import { createLogger } from '../platform/log.ts'
-import { testDatabase, type TestDatabase } from '../../test/db.ts'
-import { chainedAndVerified, TEST_AUDIT_KEY } from '../../test/audit.ts'
+import type { TestDatabase } from '../../test/db.ts'
+import { AUDIT_OFFICER, chainedAndVerified, TEST_AUDIT_KEY, withAuditDb } from '../../test/audit.ts'
 import { auditCommands, auditHash, buildAuditChain, GENESIS_HASH, recordAudit, verifyAuditChain } from './index.ts'
 
-const officer: Actor = { ...ANONYMOUS_ACTOR, kind: 'user', userId: 12, name: 'siti', role: 'branch_officer', branchCodes: ['KC3505'], ip: '10.0.0.7' }
-
-async function withDb(fn: (db: TestDatabase, app: Sql) => Promise<void>): Promise<void> {
-  const db = await testDatabase()
-  const app = createPool(db.appUrl, { max: 8 })
-  try {
-    await fn(db, app)
-  } finally {
-    await app.end()
-    await db.close()
-  }
-}
+const officer = AUDIT_OFFICER
+const withDb = withAuditDb
 
 /** n events from the application role, as the modules write them, chained. */
 async function chainedEvents(db: TestDatabase, app: Sql, n: number) {

@@ -110,6 +110,20 @@ export async function assertAccessible(page: Page, screen: string): Promise<void
   assert.deepEqual(v, [], `${screen}: ${v.map((x) => `${x.impact} ${x.id} (${x.help}) at ${x.nodes.join(', ')}`).join('; ')}`)
 }
 
+/** Siti Aminah, a petani of Desa Jaten (Kabupaten Blitar), KC Blitar: the member the member-page tests open. */
+export const SITI_AMINAH = {
+  nik: '3505015508920003', fullName: 'Siti Aminah', birthPlace: 'Blitar', birthDate: '1992-08-15', gender: 'F', motherMaidenName: 'Sri Rahayu',
+  phone: '081234567891', address: 'Jl. Raya Jaten No. 14', villageCode: '35.05.01.2001', occupation: 'petani', monthlyIncome: 1_000_000,
+  programs: ['JKK', 'JKM'], ecosystem: 'desa', channel: 'branch',
+} as const
+
+/** Registers Siti Aminah through the API with the given (admin's) headers; returns her KPJ. */
+export async function registerSitiAminah(t: TestApp, headers: Record<string, string>): Promise<string> {
+  const r = await t.app.inject({ method: 'POST', url: '/api/v1/participants', headers, payload: SITI_AMINAH })
+  assert.equal(r.statusCode, 201, r.body)
+  return (r.json() as { kpj: string }).kpj
+}
+
 export const SCREENS_DIR = path.join(projectRoot, 'docs', 'screens')
 
 /**

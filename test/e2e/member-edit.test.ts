@@ -12,7 +12,7 @@ import { as, TEST_PASSWORD, type RoleSession } from '../auth.ts'
 import { bpuMonthly, loadRateTable } from '../../src/programs/index.ts'
 import { monthOf, todayJakarta } from '../../src/platform/dates.ts'
 import { formatRupiah } from '../../web/src/lib/format.ts'
-import { assertAccessible, launchBrowser, newPage, pageProblems, screenshot, SKIP_BROWSER, startWebServer, type WebServer } from './harness.ts'
+import { assertAccessible, launchBrowser, newPage, pageProblems, registerSitiAminah, screenshot, SKIP_BROWSER, startWebServer, type WebServer } from './harness.ts'
 
 const skip = SKIP_BROWSER
 if (skip) console.log(`# skipping the browser tests: ${skip}`)
@@ -28,18 +28,7 @@ before(async () => {
   ;[server, browser] = await Promise.all([startWebServer(), launchBrowser()])
   admin = await as(server.t, 'admin')
   await as(server.t, 'branch_officer', { username: OFFICER, branchCodes: ['KC3505'] })
-  const r = await server.t.app.inject({
-    method: 'POST',
-    url: '/api/v1/participants',
-    headers: admin.headers,
-    payload: {
-      nik: '3505015508920003', fullName: 'Siti Aminah', birthPlace: 'Blitar', birthDate: '1992-08-15', gender: 'F', motherMaidenName: 'Sri Rahayu',
-      phone: '081234567891', address: 'Jl. Raya Jaten No. 14', villageCode: '35.05.01.2001', occupation: 'petani', monthlyIncome: 1_000_000,
-      programs: ['JKK', 'JKM'], ecosystem: 'desa', channel: 'branch',
-    },
-  })
-  assert.equal(r.statusCode, 201, r.body)
-  kpj = r.json().kpj
+  kpj = await registerSitiAminah(server.t, admin.headers)
 })
 
 after(async () => {

@@ -12,7 +12,7 @@ import { SYSTEM_ACTOR } from '../../src/platform/actor.ts'
 import { addMonths, jakartaDate, monthOf } from '../../src/platform/dates.ts'
 import { createBill, postPayments } from '../../src/contributions/index.ts'
 import { formatDate, formatMonth, formatRupiah } from '../../web/src/lib/format.ts'
-import { assertAccessible, launchBrowser, newPage, pageProblems, screenshot, SKIP_BROWSER, startWebServer, type WebServer } from './harness.ts'
+import { assertAccessible, launchBrowser, newPage, pageProblems, registerSitiAminah, screenshot, SKIP_BROWSER, startWebServer, type WebServer } from './harness.ts'
 
 const skip = SKIP_BROWSER
 if (skip) console.log(`# skipping the browser tests: ${skip}`)
@@ -31,18 +31,7 @@ before(async () => {
   const t = server.t
   const admin = await as(t, 'admin')
   await as(t, 'branch_officer', { username: officer, branchCodes: ['KC3505'] })
-  const r = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/participants',
-    headers: admin.headers,
-    payload: {
-      nik: '3505015508920003', fullName: 'Siti Aminah', birthPlace: 'Blitar', birthDate: '1992-08-15', gender: 'F', motherMaidenName: 'Sri Rahayu',
-      phone: '081234567891', address: 'Jl. Raya Jaten No. 14', villageCode: '35.05.01.2001', occupation: 'petani', monthlyIncome: 1_000_000,
-      programs: ['JKK', 'JKM'], ecosystem: 'desa', channel: 'branch',
-    },
-  })
-  assert.equal(r.statusCode, 201, r.body)
-  kpj = r.json().kpj
+  kpj = await registerSitiAminah(t, admin.headers)
   const actor = { ...SYSTEM_ACTOR, name: 'e2e history import' }
   const first = new Date(`${addMonths(T, -5)}-05T03:00:00Z`)
   const pay = async (at: Date, months: number, reference: string) => {
