@@ -20,7 +20,7 @@ import { useParticipant, type Participant } from '../api/participants.ts'
 import { useBpuRates, useRegistrationCodes } from '../../registration/api/registration.ts'
 import { contributionPreview, rateRowsFromApi } from '../../registration/preview.ts'
 import { VillagePicker, type PickedVillage } from '../../registration/components/VillagePicker.tsx'
-import { ContributionPanel, FieldError, IncomeField, ProgramsField, parseIncome, programsWith } from '../../registration/components/MembershipFields.tsx'
+import { CodeSelect, ContributionPanel, IncomeField, TextField, ProgramsField, parseIncome, programsWith } from '../../registration/components/MembershipFields.tsx'
 import { updateParticipant } from './api.ts'
 import { EDITING_ROLES, changeOf } from './change.ts'
 
@@ -116,22 +116,6 @@ function EditForm({ p }: { p: Participant }) {
     }
   }
 
-  const textField = (path: 'phone' | 'address', label: string, props: Record<string, unknown>) => (
-    <div class="field">
-      <label for={path}>{label}</label>
-      <input
-        id={path}
-        name={path}
-        value={form[path]}
-        onInput={(e) => set(path, e.currentTarget.value)}
-        aria-invalid={errorOf(path) ? true : undefined}
-        aria-describedby={errorOf(path) ? `${path}-error` : undefined}
-        {...props}
-      />
-      <FieldError path={path} text={errorOf(path)} />
-    </div>
-  )
-
   return (
     <>
       <h1>{t('participant.edit.title')}</h1>
@@ -145,31 +129,14 @@ function EditForm({ p }: { p: Participant }) {
       <form class="register-form" onSubmit={submit} noValidate>
         <fieldset class="field-group">
           <legend>{t('register.contact')}</legend>
-          {textField('phone', t('participant.phone'), { type: 'tel', autocomplete: 'tel', maxLength: 20 })}
-          {textField('address', t('participant.address'), { autocomplete: 'street-address', maxLength: 200 })}
+          <TextField path="phone" label={t('participant.phone')} value={form.phone} onInput={(v) => set('phone', v)} error={errorOf('phone')} type="tel" autocomplete="tel" maxLength={20} />
+          <TextField path="address" label={t('participant.address')} value={form.address} onInput={(v) => set('address', v)} error={errorOf('address')} autocomplete="street-address" maxLength={200} />
           <VillagePicker value={form.village} onChange={(v) => set('village', v)} error={errorOf('villageCode')} />
         </fieldset>
 
         <fieldset class="field-group">
           <legend>{t('participant.membership')}</legend>
-          <div class="field">
-            <label for="occupation">{t('participant.occupation')}</label>
-            <select
-              id="occupation"
-              name="occupation"
-              value={form.occupation}
-              onChange={(e) => set('occupation', e.currentTarget.value)}
-              aria-describedby={errorOf('occupation') ? 'occupation-error' : undefined}
-            >
-              {!occupation && <option value={form.occupation}>{form.occupation}</option>}
-              {(codes.data?.occupations ?? []).map((o) => (
-                <option key={o.code} value={o.code}>
-                  {locale === 'id' ? o.nameId : o.nameEn}
-                </option>
-              ))}
-            </select>
-            <FieldError path="occupation" text={errorOf('occupation')} />
-          </div>
+          <CodeSelect path="occupation" label={t('participant.occupation')} value={form.occupation} options={codes.data?.occupations ?? []} onChange={(v) => set('occupation', v)} error={errorOf('occupation')} />
           <IncomeField value={form.monthlyIncome} onInput={(v) => set('monthlyIncome', v)} error={incomeText ?? errorOf('monthlyIncome')} />
           <ProgramsField jht={form.jht} onChange={(v) => set('jht', v)} error={errorOf('programs')} />
         </fieldset>

@@ -25,6 +25,63 @@ export function FieldError({ path, text }: { path: string; text?: string | undef
   ) : null
 }
 
+/** A labelled text input with the API's error beside it (`${path}-error`). */
+export function TextField(props: { path: string; label: string; value: string; onInput(v: string): void; error?: string | undefined } & Record<string, unknown>) {
+  const { path, label, value, onInput, error, ...rest } = props
+  return (
+    <div class="field">
+      <label for={path}>{label}</label>
+      <input
+        id={path}
+        name={path}
+        value={value}
+        onInput={(e) => onInput(e.currentTarget.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${path}-error` : undefined}
+        {...rest}
+      />
+      <FieldError path={path} text={error} />
+    </div>
+  )
+}
+
+/** A code list (occupations, ecosystems, channels) as a select, named in the chosen language. */
+export function CodeSelect(props: {
+  path: string
+  label: string
+  value: string
+  options: readonly { code: string; nameId: string; nameEn: string }[]
+  onChange(v: string): void
+  error?: string | undefined
+  /** A first, empty choice with this text (nothing chosen yet). */
+  placeholder?: string
+}) {
+  const { locale } = useI18n()
+  // A stored code the list no longer offers stays selectable, so an edit does not change it silently.
+  const unknown = props.value !== '' && !props.options.some((o) => o.code === props.value)
+  return (
+    <div class="field">
+      <label for={props.path}>{props.label}</label>
+      <select
+        id={props.path}
+        name={props.path}
+        value={props.value}
+        onChange={(e) => props.onChange(e.currentTarget.value)}
+        aria-describedby={props.error ? `${props.path}-error` : undefined}
+      >
+        {props.placeholder !== undefined && <option value="">{props.placeholder}</option>}
+        {unknown && <option value={props.value}>{props.value}</option>}
+        {props.options.map((o) => (
+          <option key={o.code} value={o.code}>
+            {locale === 'id' ? o.nameId : o.nameEn}
+          </option>
+        ))}
+      </select>
+      <FieldError path={props.path} text={props.error} />
+    </div>
+  )
+}
+
 /** The declared income: its live refusal (bounds) or the API's error, else the amount read back. */
 export function IncomeField(props: { value: string; onInput(v: string): void; error?: string | undefined }) {
   const { t, rupiah } = useI18n()

@@ -19,7 +19,7 @@ import { registerParticipant, useBpuRates, useProvinces, useRegistrationCodes, t
 import { cleanNik, nikFeedback } from '../nik-feedback.ts'
 import { contributionPreview, rateRowsFromApi } from '../preview.ts'
 import { VillagePicker, type PickedVillage } from '../components/VillagePicker.tsx'
-import { ContributionPanel, FieldError, IncomeField, ProgramsField, parseIncome, programsWith } from '../components/MembershipFields.tsx'
+import { CodeSelect, ContributionPanel, FieldError, IncomeField, TextField, ProgramsField, parseIncome, programsWith } from '../components/MembershipFields.tsx'
 
 /** Who may register (POST /participants): the roles that write to the registry. */
 export const REGISTERING_ROLES = ['admin', 'branch_officer', 'agent', 'partner'] as const
@@ -144,11 +144,7 @@ function RegisterForm({ me }: { me: Me }) {
   const errorOf = (path: string) => fieldErrors[path]
   const described = (path: string, hint?: string) => [hint, errorOf(path) ? `${path}-error` : undefined].filter(Boolean).join(' ') || undefined
   const textField = (path: Text, label: string, props: Record<string, unknown> = {}) => (
-    <div class="field">
-      <label for={path}>{label}</label>
-      <input id={path} name={path} value={form[path] as string} onInput={onText(path)} aria-invalid={errorOf(path) ? true : undefined} aria-describedby={described(path)} {...props} />
-      <FieldError path={path} text={errorOf(path)} />
-    </div>
+    <TextField path={path} label={label} value={form[path] as string} onInput={(v) => set(path, v)} error={errorOf(path)} {...props} />
   )
   const nikError = nikText ?? errorOf('nik')
 
@@ -223,43 +219,11 @@ function RegisterForm({ me }: { me: Me }) {
 
         <fieldset class="field-group">
           <legend>{t('participant.membership')}</legend>
-          <div class="field">
-            <label for="occupation">{t('participant.occupation')}</label>
-            <select id="occupation" name="occupation" value={form.occupation} onChange={onText('occupation')} aria-describedby={described('occupation')}>
-              <option value="">{t('register.choose')}</option>
-              {(codes.data?.occupations ?? []).map((o) => (
-                <option key={o.code} value={o.code}>
-                  {locale === 'id' ? o.nameId : o.nameEn}
-                </option>
-              ))}
-            </select>
-            <FieldError path="occupation" text={errorOf('occupation')} />
-          </div>
+          <CodeSelect path="occupation" label={t('participant.occupation')} value={form.occupation} options={codes.data?.occupations ?? []} onChange={(v) => set('occupation', v)} error={errorOf('occupation')} placeholder={t('register.choose')} />
           <IncomeField value={form.monthlyIncome} onInput={(v) => set('monthlyIncome', v)} error={incomeText ?? errorOf('monthlyIncome')} />
           <ProgramsField jht={form.jht} onChange={(v) => set('jht', v)} error={errorOf('programs')} />
-          <div class="field">
-            <label for="ecosystem">{t('participant.ecosystem')}</label>
-            <select id="ecosystem" name="ecosystem" value={form.ecosystem} onChange={onText('ecosystem')} aria-describedby={described('ecosystem')}>
-              <option value="">{t('register.choose')}</option>
-              {(codes.data?.ecosystems ?? []).map((o) => (
-                <option key={o.code} value={o.code}>
-                  {locale === 'id' ? o.nameId : o.nameEn}
-                </option>
-              ))}
-            </select>
-            <FieldError path="ecosystem" text={errorOf('ecosystem')} />
-          </div>
-          <div class="field">
-            <label for="channel">{t('participant.channel')}</label>
-            <select id="channel" name="channel" value={form.channel} onChange={onText('channel')} aria-describedby={described('channel')}>
-              {(codes.data?.channels ?? []).map((o) => (
-                <option key={o.code} value={o.code}>
-                  {locale === 'id' ? o.nameId : o.nameEn}
-                </option>
-              ))}
-            </select>
-            <FieldError path="channel" text={errorOf('channel')} />
-          </div>
+          <CodeSelect path="ecosystem" label={t('participant.ecosystem')} value={form.ecosystem} options={codes.data?.ecosystems ?? []} onChange={(v) => set('ecosystem', v)} error={errorOf('ecosystem')} placeholder={t('register.choose')} />
+          <CodeSelect path="channel" label={t('participant.channel')} value={form.channel} options={codes.data?.channels ?? []} onChange={(v) => set('channel', v)} error={errorOf('channel')} />
         </fieldset>
 
         <ContributionPanel preview={preview} month={month} />
