@@ -104,10 +104,10 @@ test('changing income and programs shows the new contribution live, saves, and t
     await page.locator('section[aria-labelledby=membership-title] li', { hasText: 'Jaminan Hari Tua (JHT)' }).waitFor()
     // The history shows both changes, before and after.
     const history = page.locator('section[aria-labelledby=history-title] tbody')
-    const income = history.locator('tr', { has: page.locator('td.mono', { hasText: /^income$/ }) })
+    const income = history.locator('tr', { has: page.locator('td', { hasText: /^Penghasilan$/ }) })
     await income.waitFor()
     assert.match((await income.textContent()) ?? '', /monthlyIncome: 1000000.*monthlyIncome: 2500000/)
-    const programs = history.locator('tr', { has: page.locator('td.mono', { hasText: /^programs$/ }) })
+    const programs = history.locator('tr', { has: page.locator('td', { hasText: /^Program$/ }) })
     assert.match((await programs.textContent()) ?? '', /programs: JKK, JKM.*programs: JKK, JKM, JHT/)
 
     const now = await stored()

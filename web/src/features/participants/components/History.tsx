@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/preact-query'
 import { api, ApiError, unwrap } from '../../../api/client.ts'
 import { Loading } from '../../../app/guard.tsx'
 import { useI18n } from '../../../app/i18n.tsx'
+import { isMessageKey } from '../../../i18n/translate.ts'
 import { Alert } from '../../../components/Alert.tsx'
 
 /** A value of a before/after object as one line: lists joined, nested objects as JSON. */
@@ -40,7 +41,10 @@ export function History({ kpj }: { kpj: string }) {
                   <tr key={`${c.at}-${i}`}>
                     <td>{dateTime(c.at)}</td>
                     <td>{c.by === null ? t('participant.history.system') : t('participant.history.user', { id: c.by })}</td>
-                    <td class="mono">{c.kind}</td>
+                    <td>
+                      {/* A kind this screen does not know yet (a newer server) shows as its code. */}
+                      {isMessageKey(`changeKind.${c.kind}`) ? t(`changeKind.${c.kind}` as 'changeKind.contact') : <span class="mono">{c.kind}</span>}
+                    </td>
                     <td>{c.before ? keys.map((k) => <div key={k}>{k}: {showValue(c.before![k])}</div>) : '–'}</td>
                     <td>{keys.map((k) => <div key={k}>{k}: {showValue(c.after[k])}</div>)}</td>
                   </tr>
