@@ -94,6 +94,8 @@ test('the member page shows the coverage timeline, and each month says why, by c
     assert.equal(await page.locator('section[aria-labelledby=bills-title] tbody tr').count(), 2)
     assert.equal(await page.locator('section[aria-labelledby=bills-title] .badge-bill-paid').count(), 2)
     assert.equal(await page.locator('section[aria-labelledby=payments-title] tbody tr').count(), 2)
+    // Each payment names its channel in the chosen language (GET /payment-channels), not by its code.
+    await page.locator('section[aria-labelledby=payments-title] td').filter({ hasText: /^Virtual account bank$/ }).first().waitFor()
     await assertAccessible(page, 'member page with timeline')
     await cell(page, addMonths(T, -2)).click()
     await screenshot(page, 'member-timeline')

@@ -6,7 +6,7 @@ import { useI18n } from '../../app/i18n.tsx'
 import type { Me } from '../../app/session.ts'
 import { Alert } from '../../components/Alert.tsx'
 import type { MessageKey } from '../../i18n/messages.ts'
-import { BILL_ROLES, useBills, usePayments, type Bill } from './api.ts'
+import { BILL_ROLES, useBills, usePaymentChannels, usePayments, type Bill } from './api.ts'
 
 export const BILL_STATUS_KEY: Record<Bill['status'], MessageKey> = {
   open: 'bill.status.open',
@@ -68,8 +68,14 @@ export function BillsSection({ me, kpj }: { me: Me; kpj: string }) {
 }
 
 export function PaymentsSection({ kpj }: { kpj: string }) {
-  const { t, rupiah, month, dateTime, errorText } = useI18n()
+  const { t, rupiah, month, dateTime, errorText, locale } = useI18n()
   const payments = usePayments(kpj)
+  const channels = usePaymentChannels()
+  // A channel by its name in the chosen language; its code until the list arrives, or if it lacks it.
+  const channelName = (code: string) => {
+    const c = channels.data?.items.find((x) => x.code === code)
+    return c ? (locale === 'id' ? c.nameId : c.nameEn) : code
+  }
   return (
     <section aria-labelledby="payments-title" class="panel">
       <h2 id="payments-title">{t('participant.payments')}</h2>
@@ -99,7 +105,7 @@ export function PaymentsSection({ kpj }: { kpj: string }) {
                       {refunded.length > 0 && <p class="hint">{t('participant.payment.refunded', { months: months(refunded, month) })}</p>}
                     </td>
                     <td>{rupiah(p.amount)}</td>
-                    <td>{p.channel}</td>
+                    <td>{channelName(p.channel)}</td>
                     <td class="mono">{p.reference}</td>
                   </tr>
                 )

@@ -16,6 +16,15 @@ export function usePayments(kpj: string) {
   return useQuery({ queryKey: ['payments', kpj], queryFn: () => unwrap(api.GET('/api/v1/participants/{kpj}/payments', { params: { path: { kpj } } })) })
 }
 
+/** The payment channels with their names (reference data: fetched once per session). */
+export function usePaymentChannels() {
+  return useQuery({
+    queryKey: ['payment-channels'],
+    queryFn: () => unwrap(api.GET('/api/v1/payment-channels')),
+    staleTime: Infinity,
+  })
+}
+
 /** Bills the next `months` months (the API picks the first: arrears first while in grace). */
 export function createBill(kpj: string, months: number) {
   return unwrap(api.POST('/api/v1/participants/{kpj}/bills', { params: { path: { kpj } }, body: { months } }))
