@@ -70,6 +70,37 @@ test('a command that started the cluster stops it only after commands that attac
   assert.equal(runningCluster(dir), undefined, 'stopped once the other session ended')
 })
 
+test('as root, a data folder deleted and made again at the same path gets a new cluster; the old one is set aside, not deleted', { skip: !isRoot && 'only root runs PostgreSQL as another user' }, async () => {
+  const home = dataDir() // stands in for /var/lib/jamsos
+  const privateDir = dataDir(0o700)
+  const before = process.env.JAMSOS_PG_HOME
+  process.env.JAMSOS_PG_HOME = home
+  try {
+    const one = await startEmbedded(privateDir)
+    const sql = createPool(one.url, { max: 1 })
+    await sql`CREATE TABLE kept (v text)`
+    await sql.end()
+    await one.stop()
+    const oldCluster = fs.readlinkSync(path.join(privateDir, 'pg'))
+    // The checkout is removed and cloned again at the same path: its credentials are gone.
+    fs.rmSync(privateDir, { recursive: true, force: true })
+    fs.mkdirSync(privateDir, { mode: 0o700 })
+    const lines: string[] = []
+    const two = await startEmbedded(privateDir, { log: (l) => lines.push(l) })
+    const again = createPool(two.url, { max: 1 })
+    assert.deepEqual([...(await again`SELECT to_regclass('kept') AS t`)], [{ t: null }], 'a new, empty cluster')
+    await again.end()
+    await two.stop()
+    const aside = fs.readdirSync(path.join(home, 'clusters')).filter((n) => n.startsWith(`${path.basename(oldCluster)}.orphaned-`))
+    assert.equal(aside.length, 1, 'the old cluster is kept beside it')
+    assert.ok(fs.existsSync(path.join(home, 'clusters', aside[0]!, 'PG_VERSION')))
+    assert.ok(lines.some((l) => l.includes('belonged to a deleted data folder')), lines.join('\n'))
+  } finally {
+    if (before === undefined) delete process.env.JAMSOS_PG_HOME
+    else process.env.JAMSOS_PG_HOME = before
+  }
+})
+
 test('as root, a data folder of mode 0700 (what mktemp -d makes) works: the cluster lives where postgres can reach it, linked from the folder, and is found again', { skip: !isRoot && 'only root runs PostgreSQL as another user' }, async () => {
   const home = dataDir() // stands in for /var/lib/jamsos
   const privateDir = dataDir(0o700)

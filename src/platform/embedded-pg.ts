@@ -247,7 +247,7 @@ async function reachableBinaries(runAs: RunAs | undefined): Promise<Binaries> {
  * (as root, for a new cluster the postgres user could not reach there) a new place in
  * systemHome(), linked from <dataDir>/pg.
  */
-function clusterLocation(dataDir: string, runAs: RunAs | undefined): string {
+function clusterLocation(dataDir: string, runAs: RunAs | undefined, log: (line: string) => void = () => {}): string {
   const link = clusterDir(dataDir)
   const st = fs.lstatSync(link, { throwIfNoEntry: false })
   if (st?.isSymbolicLink()) return path.resolve(dataDir, fs.readlinkSync(link))
@@ -262,6 +262,15 @@ function clusterLocation(dataDir: string, runAs: RunAs | undefined): string {
   const clusters = ensureSystemDir('clusters', runAs)
   const name = crypto.createHash('sha256').update(fs.realpathSync(dataDir)).digest('hex').slice(0, 16)
   const target = path.join(clusters, name)
+  // A cluster already there belonged to a data folder at this same path that was deleted (a
+  // checkout removed and cloned again): its password went with that folder, so it cannot be
+  // signed into. It is set aside, not deleted (its data may still matter to someone), and a new
+  // one is made; before, `npm start` failed with "password authentication failed".
+  if (!st?.isSymbolicLink() && fs.existsSync(target)) {
+    const aside = `${target}.orphaned-${new Date().toISOString().replace(/[:.]/g, '-')}`
+    fs.renameSync(target, aside)
+    log(`the cluster ${target} belonged to a deleted data folder at ${fs.realpathSync(dataDir)}; moved it to ${aside} and making a new one`)
+  }
   // Which data folder owns it, for whoever looks in systemHome() (the link is the record).
   fs.writeFileSync(`${target}.data-dir`, `${fs.realpathSync(dataDir)}\n`)
   if (st) fs.rmSync(link, { recursive: true, force: true }) // an initdb that never finished
@@ -464,7 +473,7 @@ export async function startEmbedded(dataDir: string, opts: StartOptions = {}): P
   const log = opts.log ?? (() => {})
   const runAs = postgresUser()
   const bins = await reachableBinaries(runAs)
-  const dir = clusterLocation(dataDir, runAs)
+  const dir = clusterLocation(dataDir, runAs, log)
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await initialise(bins, dir, creds, runAs, log)
 
   const port = await freePort()
