@@ -70,12 +70,22 @@ test('a command that started the cluster stops it only after commands that attac
   assert.equal(runningCluster(dir), undefined, 'stopped once the other session ended')
 })
 
-test('as root, a data folder deleted and made again at the same path gets a new cluster; the old one is set aside, not deleted', { skip: !isRoot && 'only root runs PostgreSQL as another user' }, async () => {
-  const home = dataDir() // stands in for /var/lib/jamsos
-  const privateDir = dataDir(0o700)
+/** Runs `fn` with JAMSOS_PG_HOME (root's cluster home, /var/lib/jamsos) pointing at `home`. */
+async function withPgHome(home: string, fn: () => Promise<void>): Promise<void> {
   const before = process.env.JAMSOS_PG_HOME
   process.env.JAMSOS_PG_HOME = home
   try {
+    await fn()
+  } finally {
+    if (before === undefined) delete process.env.JAMSOS_PG_HOME
+    else process.env.JAMSOS_PG_HOME = before
+  }
+}
+
+test('as root, a data folder deleted and made again at the same path gets a new cluster; the old one is set aside, not deleted', { skip: !isRoot && 'only root runs PostgreSQL as another user' }, async () => {
+  const home = dataDir() // stands in for /var/lib/jamsos
+  const privateDir = dataDir(0o700)
+  await withPgHome(home, async () => {
     const one = await startEmbedded(privateDir)
     const sql = createPool(one.url, { max: 1 })
     await sql`CREATE TABLE kept (v text)`
@@ -95,18 +105,13 @@ test('as root, a data folder deleted and made again at the same path gets a new 
     assert.equal(aside.length, 1, 'the old cluster is kept beside it')
     assert.ok(fs.existsSync(path.join(home, 'clusters', aside[0]!, 'PG_VERSION')))
     assert.ok(lines.some((l) => l.includes('belonged to a deleted data folder')), lines.join('\n'))
-  } finally {
-    if (before === undefined) delete process.env.JAMSOS_PG_HOME
-    else process.env.JAMSOS_PG_HOME = before
-  }
+  })
 })
 
 test('as root, a data folder of mode 0700 (what mktemp -d makes) works: the cluster lives where postgres can reach it, linked from the folder, and is found again', { skip: !isRoot && 'only root runs PostgreSQL as another user' }, async () => {
   const home = dataDir() // stands in for /var/lib/jamsos
   const privateDir = dataDir(0o700)
-  const before = process.env.JAMSOS_PG_HOME
-  process.env.JAMSOS_PG_HOME = home
-  try {
+  await withPgHome(home, async () => {
     const one = await startEmbedded(privateDir)
     const sql = createPool(one.url, { max: 1 })
     await sql`CREATE TABLE kept (v text)`
@@ -125,10 +130,7 @@ test('as root, a data folder of mode 0700 (what mktemp -d makes) works: the clus
     assert.deepEqual([...(await again`SELECT v FROM kept`)], [{ v: 'written before the stop' }])
     await again.end()
     await two.stop()
-  } finally {
-    if (before === undefined) delete process.env.JAMSOS_PG_HOME
-    else process.env.JAMSOS_PG_HOME = before
-  }
+  })
 })
 
 test('as root, an existing cluster postgres cannot reach is refused in one plain sentence', { skip: !isRoot && 'only root runs PostgreSQL as another user' }, async () => {

@@ -4,7 +4,7 @@
 // mother's maiden name: a partner that needs more asks the API, under its own scope
 // (UU 27/2022: personal data shared only as far as the purpose needs).
 import type { Db } from '../platform/db.ts'
-import { publishEvents, publishEventsFrom, type OutboxEventInput } from '../outbox/index.ts'
+import { publishEventsFrom, type OutboxEventInput } from '../outbox/index.ts'
 import { registeredEventSource } from './queries.ts'
 
 /** The columns of a participant row the events read. */
@@ -19,25 +19,6 @@ export interface EventFacts {
   funding: string
   registered_at: Date
   version: number
-}
-
-/** participant.registered: a member was registered (one at a time or in a bulk load). */
-export function participantRegistered(p: Omit<EventFacts, 'version'>): OutboxEventInput {
-  return {
-    type: 'participant.registered',
-    aggregate: { type: 'participant', id: p.kpj },
-    shardKey: p.id,
-    payload: {
-      kpj: p.kpj,
-      branchCode: p.branch_code,
-      villageCode: p.village_code,
-      programs: [...p.programs],
-      ecosystem: p.ecosystem,
-      channel: p.channel,
-      funding: p.funding,
-      registeredAt: p.registered_at.toISOString(),
-    },
-  }
 }
 
 /**
@@ -61,14 +42,11 @@ export function participantChanged(p: EventFacts, changes: string[], at: Date): 
   }
 }
 
-/** Publishes participant.registered for participants just written, in the caller's transaction. */
-export async function publishRegistered(tx: Db, rows: readonly Omit<EventFacts, 'version'>[]): Promise<void> {
-  await publishEvents(tx, rows.map(participantRegistered))
-}
 
 /**
- * participant.registered for members a bulk load just copied, built in PostgreSQL rather than read
- * back into Node (see publishEventsFrom): the same payload as participantRegistered.
+ * participant.registered for members just written, one or a bulk load's batch: the payload is
+ * built by PostgreSQL from the stored rows (registeredEventSource in queries.ts, docs/events.md),
+ * so one definition serves both paths and nothing is read back into Node (publishEventsFrom).
  */
 export async function publishRegisteredIds(tx: Db, participantIds: readonly number[]): Promise<void> {
   await publishEventsFrom(tx, {

@@ -10,7 +10,7 @@ import { loadRateTable } from '../programs/index.ts'
 import { regionCodes, villagePlace, type Place } from '../regions/index.ts'
 import { recordAudit } from '../audit/index.ts'
 import { publishEvents } from '../outbox/index.ts'
-import { participantChanged, publishRegistered } from './events.ts'
+import { participantChanged, publishRegisteredIds } from './events.ts'
 import { kpjFromId, idFromKpj } from './kpj.ts'
 import { NikVault, loadNikKeys } from './vault.ts'
 import { RegistryErrors as R } from './errors.ts'
@@ -238,7 +238,7 @@ export async function registerParticipant(c: RegisterContext, input: Registratio
     // participant_change holds what changed after it, so the bulk path writes no extra row either.
     const facts = { ...registeredFacts(row), heirs: heirs.map(heirView) }
     await recordAudit(tx, c.actor, { action: 'participant.register', entityType: 'participant', entityId: row.kpj, branchCode: row.branch_code, after: facts })
-    await publishRegistered(tx, [row])
+    await publishRegisteredIds(tx, [row.id])
     return view(row, heirs, checked.place)
   })
   if (outcome instanceof AppError) throw outcome

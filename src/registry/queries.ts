@@ -378,8 +378,8 @@ export const findCardMember = async (db: Db, id: number, opts: { lock?: boolean 
 
 /** What the participant.registered events of participants just written say (src/registry/events.ts). */
 /**
- * participant.registered payloads of members just written, built by PostgreSQL (the same fields as
- * participantRegistered in events.ts, docs/events.md), for the outbox to publish set-based:
+ * participant.registered payloads of members just written, built by PostgreSQL (docs/events.md:
+ * the one definition, for single and bulk registration), for the outbox to publish set-based:
  * (event_id, shard_key, aggregate_id, payload), the event ids paired with `participantIds` in
  * order. Not run until the outbox embeds it.
  */
